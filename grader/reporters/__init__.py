@@ -1,0 +1,1 @@
+"""Reporters read results and render them; they never run or judge anything."""

@@ -1,0 +1,400 @@
+"""Run solution files in worker processes, under limits enforced from this (parent) process.
+
+``run_targets`` starts a worker, sends it the cases, and turns what comes back on the result
+channel into plain records. It never prints and never judges: it only says what each call
+returned or raised, or that it timed out or took its process down. A call with no record is
+never a success. When a worker dies or overruns mid-call, the remaining calls go to a new worker.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader import wire
+
+PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+
+# Imports the grader's worker with the package's own folder on the path, then takes that folder
+# off again so that solution code cannot import the grader's neighbours (such as reference/).
+_BOOT = (
+    "import sys; sys.path.insert(0, {path!r}); import grader.worker as w; "
+    "sys.path.remove({path!r}); w.main()"
+)
+
+_ENV_PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+@dataclass(frozen=True)
+class Limits:
+    case_seconds: float = 10.0
+    total_seconds: float = 120.0
+    startup_seconds: float = 60.0
+    max_output_bytes: int = 64 * 1024 * 1024
+    max_stream_bytes: int = 20_000
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    platform: str = "cpu"
+    python: str = sys.executable
+    extra_env: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: Path
+    function: str
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    id: str
+    args: tuple  # Python floats and float32 numpy arrays, in call order
+
+
+@dataclass
+class Call:
+    """What happened when one target was called on one case."""
+
+    outcome: str  # returned | raised | timeout | crashed | not_run
+    output: Any = None
+    error: dict | None = None
+    warnings: list = field(default_factory=list)
+    seconds: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class LoadProblem:
+    kind: str  # raised | missing_function | timeout | crashed
+    error: dict | None = None
+    detail: str = ""
+
+
+@dataclass
+class RunReport:
+    calls: dict[tuple[str, str], Call]
+    load_problems: dict[str, LoadProblem]
+    load_warnings: dict[str, list]
+    stdout: str
+    stderr: str
+    streams_truncated: bool
+    processes: int
+
+
+def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = Limits(),
+                options: RunOptions = RunOptions()) -> RunReport:
+    """Call every target on every case in worker processes and report what happened."""
+    pending = {t.name: [c.id for c in cases] for t in targets}
+    report = RunReport(calls={}, load_problems={}, load_warnings={}, stdout="", stderr="",
+                       streams_truncated=False, processes=0)
+    by_name = {t.name: t for t in targets}
+    deadline = time.monotonic() + limits.total_seconds
+    while any(pending.values()):
+        if time.monotonic() >= deadline:
+            for name, ids in pending.items():
+                for cid in ids:
+                    report.calls[(name, cid)] = Call("timeout", detail="the total time limit ran out first")
+            break
+        plan = [by_name[n] for n in pending if pending[n]]
+        _run_once(plan, pending, cases, limits, options, deadline, report)
+    return report
+
+
+def _encode_request(plan, pending, cases, limits) -> bytes:
+    buffers: list[bytes] = []
+    case_specs = []
+    for case in cases:
+        args = []
+        for value in case.args:
+            spec, bufs = wire.encode_value(value, _classify_input, 1 << 30)
+            spec = _shift_buffers(spec, len(buffers))
+            buffers.extend(bufs)
+            args.append(spec)
+        case_specs.append({"id": case.id, "args": args})
+    wanted = {cid for t in plan for cid in pending[t.name]}
+    header = {
+        "targets": [{"name": t.name, "path": str(t.path), "function": t.function,
+                     "cases": list(pending[t.name])} for t in plan],
+        "cases": [c for c in case_specs if c["id"] in wanted],
+        "max_output_bytes": limits.max_output_bytes,
+    }
+    return wire.encode_frame(header, buffers)
+
+
+def _classify_input(value):
+    if isinstance(value, np.ndarray):
+        return "numpy", value
+    return None
+
+
+def _shift_buffers(spec, offset):
+    if spec.get("t") == "array":
+        return dict(spec, buf=spec["buf"] + offset)
+    return spec
+
+
+def _child_env(scratch: str, options: RunOptions) -> dict:
+    env = {k: os.environ[k] for k in _ENV_PASSTHROUGH if k in os.environ}
+    env.setdefault("PATH", os.defpath)
+    env.update(HOME=scratch, TMPDIR=scratch, JAX_PLATFORMS=options.platform,
+               PYTHONDONTWRITEBYTECODE="1", TF_CPP_MIN_LOG_LEVEL="2")
+    env.update(dict(options.extra_env))
+    return env
+
+
+class _Capture:
+    def __init__(self, limit: int):
+        self.limit, self.data, self.truncated = limit, bytearray(), False
+
+    def add(self, chunk: bytes) -> None:
+        room = self.limit - len(self.data)
+        if len(chunk) > room:
+            self.truncated = True
+        if room > 0:
+            self.data += chunk[:room]
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
+    scratch = tempfile.mkdtemp(prefix="grader-run-")
+    read_fd, write_fd = os.pipe()
+    request = _encode_request(plan, pending, cases, limits)
+    try:
+        proc = subprocess.Popen(
+            [options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(write_fd)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            pass_fds=(write_fd,), cwd=scratch, env=_child_env(scratch, options),
+            start_new_session=True,
+        )
+    finally:
+        os.close(write_fd)
+    report.processes += 1
+    feeder = threading.Thread(target=_feed, args=(proc.stdin, request), daemon=True)
+    feeder.start()
+    session = _Session(plan, pending, limits, report)
+    try:
+        session.pump(proc, read_fd, deadline)
+    finally:
+        _kill_group(proc)
+        os.close(read_fd)
+        feeder.join(timeout=1)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _feed(stdin, data: bytes) -> None:
+    try:
+        stdin.write(data)
+        stdin.close()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not ignorable
+        pass
+    for stream in (proc.stdout, proc.stderr, proc.stdin):
+        try:
+            stream.close()
+        except OSError:
+            pass
+
+
+class _Session:
+    """Reads one worker's channel and streams, tracking which call is in flight."""
+
+    def __init__(self, plan, pending, limits: Limits, report: RunReport):
+        self.plan, self.pending, self.limits, self.report = plan, pending, limits, report
+        self.reader = wire.FrameReader(limits.max_output_bytes + (1 << 20))
+        self.out = _Capture(limits.max_stream_bytes)
+        self.err = _Capture(limits.max_stream_bytes)
+        self.state = "starting"  # starting | between | calling | done
+        self.current: tuple[str, str] | None = None
+        self.active: str | None = None  # the target loaded last, whose cases run next
+        self.started_at = time.monotonic()
+
+    # -- bookkeeping
+    def _step_deadline(self) -> float:
+        limit = self.limits.startup_seconds if self.state == "starting" else self.limits.case_seconds
+        return time.monotonic() + limit
+
+    def _next_target_to_load(self) -> str | None:
+        for t in self.plan:
+            if t.name not in self.report.load_warnings and t.name not in self.report.load_problems:
+                return t.name
+        return None
+
+    def _finish_call(self, key, call: Call) -> None:
+        self.report.calls[key] = call
+        name, cid = key
+        if cid in self.pending[name]:
+            self.pending[name].remove(cid)
+
+    def _fail_target(self, name: str, problem: LoadProblem) -> None:
+        self.report.load_problems[name] = problem
+        for cid in list(self.pending[name]):
+            self._finish_call((name, cid), Call("not_run", detail="the file could not be loaded"))
+
+    # -- events
+    def handle(self, header: dict, buffers: list[bytes]) -> None:
+        event = header.get("event")
+        if event == "ready":
+            self.state = "between"
+        elif event == "load":
+            name = header["target"]
+            self._expect_target(name)
+            if header.get("ok"):
+                self.report.load_warnings[name] = header.get("warnings", [])
+                self.active = name
+            else:
+                self.active = None
+                kind = "missing_function" if header.get("missing_function") else "raised"
+                self.report.load_warnings[name] = header.get("warnings", [])
+                self._fail_target(name, LoadProblem(kind, error=header.get("error")))
+            self.state = "between"
+        elif event == "start":
+            key = (header["target"], header["case"])
+            self._expect_target(key[0])
+            if key[1] not in self.pending.get(key[0], []):
+                raise wire.WireError("a call started that was not asked for")
+            self.current, self.state = key, "calling"
+        elif event in ("returned", "raised"):
+            key = (header["target"], header["case"])
+            if key != self.current:
+                raise wire.WireError("a result arrived for a call that was not running")
+            if event == "returned":
+                call = Call("returned", output=wire.decode_value(header["output"], buffers))
+            else:
+                call = Call("raised", error=header["error"])
+            call.warnings = header.get("warnings", [])
+            call.seconds = float(header.get("seconds", 0.0))
+            self._finish_call(key, call)
+            self.current, self.state = None, "between"
+        elif event == "done":
+            self.state = "done"
+        else:
+            raise wire.WireError(f"unknown event {event!r}")
+
+    def _expect_target(self, name: str) -> None:
+        if name not in self.pending:
+            raise wire.WireError("an event named a file that was not asked for")
+
+    # -- the loop
+    def pump(self, proc: subprocess.Popen, channel_fd: int, total_deadline: float) -> None:
+        sel = selectors.DefaultSelector()
+        sel.register(channel_fd, selectors.EVENT_READ, "channel")
+        sel.register(proc.stdout, selectors.EVENT_READ, "stdout")
+        sel.register(proc.stderr, selectors.EVENT_READ, "stderr")
+        open_streams = 3
+        step_deadline = self._step_deadline()
+        failure: str | None = None
+        try:
+            while open_streams:
+                now = time.monotonic()
+                wait = min(step_deadline, total_deadline) - now
+                if wait <= 0:
+                    if self.state != "done":  # once done, only the output streams were draining
+                        failure = "timeout"
+                    break
+                for key, _ in sel.select(timeout=wait):
+                    chunk = os.read(key.fd, 1 << 16)
+                    if not chunk:
+                        sel.unregister(key.fileobj)
+                        open_streams -= 1
+                        continue
+                    if key.data == "stdout":
+                        self.out.add(chunk)
+                    elif key.data == "stderr":
+                        self.err.add(chunk)
+                    else:
+                        before = self.state, self.current
+                        try:
+                            for header, buffers in self.reader.feed(chunk):
+                                self.handle(header, buffers)
+                        except wire.WireError as exc:
+                            failure = f"protocol: {exc}"
+                            break
+                        if (self.state, self.current) != before:
+                            step_deadline = self._step_deadline()
+                        if self.state == "done":  # let the streams drain, briefly
+                            step_deadline = min(step_deadline, time.monotonic() + 2.0)
+                if failure:
+                    break
+        finally:
+            sel.close()
+        if self.state != "done" and failure is None:
+            failure = "crashed"
+        if failure is not None:
+            self._record_failure(proc, failure, total_deadline)
+        else:  # a worker that says it is done owes a record for every call it was given
+            for t in self.plan:
+                for cid in list(self.pending[t.name]):
+                    self._finish_call((t.name, cid), Call("crashed", detail="no result was reported for this case"))
+        self._collect_streams()
+
+    def _record_failure(self, proc, failure: str, total_deadline: float) -> None:
+        _kill_group(proc)
+        code = proc.returncode
+        if failure == "timeout":
+            over_total = time.monotonic() >= total_deadline
+            limit = "the total time limit" if over_total else f"the {self.limits.case_seconds:g} s limit"
+            detail = f"stopped after {limit}"
+        elif failure.startswith("protocol"):
+            detail = "the result channel was tampered with or corrupted (" + failure[10:] + ")"
+        else:
+            detail = _exit_detail(code)
+        outcome = "timeout" if failure == "timeout" else "crashed"
+        if self.state == "calling" and self.current is not None:
+            self._finish_call(self.current, Call(outcome, detail=detail))
+        elif self.state == "starting":
+            # the worker itself never came up: every pending call fails the same way
+            for name in list(self.pending):
+                for cid in list(self.pending[name]):
+                    self._finish_call((name, cid), Call(outcome, detail=detail))
+        elif self.active is not None and self.pending[self.active]:
+            # died between two calls of a loaded file: charge its next call so the loop moves on
+            self._finish_call((self.active, self.pending[self.active][0]), Call(outcome, detail=detail))
+        else:
+            name = self._next_target_to_load()
+            if name is not None:
+                self._fail_target(name, LoadProblem(outcome, detail=detail))
+
+    def _collect_streams(self) -> None:
+        r = self.report
+        r.stdout += self.out.text()
+        r.stderr += self.err.text()
+        r.streams_truncated = r.streams_truncated or self.out.truncated or self.err.truncated
+
+
+def _exit_detail(code: int | None) -> str:
+    if code is None:
+        return "the process stopped responding"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the process was killed by {name}"
+    return f"the process ended with exit code {code} before reporting a result"

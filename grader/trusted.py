@@ -1,0 +1,226 @@
+"""Expected outputs: the reference's and each pitfall's, computed only by trusted processes.
+
+Outputs are cached on disk in the wire format, keyed by the content of everything that could
+change them (reference, pitfalls, cases, metadata) and the versions of the numeric stack.
+No learner process ever writes to this cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from grader import wire
+from grader.catalogue import Case, Problem, build_args
+from grader.runner import CaseInput, Limits, RunOptions, Target, run_targets
+
+CACHE_FORMAT = 1
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+class GraderError(Exception):
+    """The grader cannot grade: the problem itself is broken (not the learner's fault)."""
+
+
+@dataclass(frozen=True)
+class Raised:
+    type: str
+    message: str
+
+    def matches(self, other_type: str, other_message: str) -> bool:
+        return self.type == other_type and _normal(self.message) == _normal(other_message)
+
+
+def _normal(message: str) -> str:
+    return _ADDRESS.sub("0x?", message.strip())
+
+
+@dataclass
+class Expected:
+    """Per case id: the reference's output; per pitfall id and case id: its output or Raised."""
+
+    reference: dict[str, Any]
+    pitfalls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seconds: float = 0.0  # time the trusted run took (0 when it came from the cache)
+    from_cache: bool = False
+
+
+def case_inputs(problem: Problem, cases: list[Case]) -> list[CaseInput]:
+    return [CaseInput(c.id, build_args(problem, c)) for c in cases]
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("GRADER_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "jax-flax-grader"
+
+
+def _versions() -> dict:
+    out = {"python": sys.version, "machine": platform.machine()}
+    for dist in ("jax", "jaxlib", "flax", "numpy"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def cache_key(problem: Problem, options: RunOptions) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps({"format": CACHE_FORMAT, "versions": _versions(), "platform": options.platform,
+                         "entry": problem.entry_point, "args": [(a.name, a.kind) for a in problem.args]},
+                        sort_keys=True).encode())
+    for path in (problem.reference_path, problem.pitfalls_path, problem.pitfall_code_path,
+                 problem.cases_path):
+        h.update(path.name.encode())
+        h.update(path.read_bytes() if path.is_file() else b"<absent>")
+    return h.hexdigest()
+
+
+def trusted_targets(problem: Problem) -> list[Target]:
+    targets = [Target("reference", problem.reference_path, problem.entry_point)]
+    for p in problem.pitfalls():
+        if p.function:
+            targets.append(Target(f"pitfall:{p.id}", problem.pitfall_code_path, p.function))
+    return targets
+
+
+def compute_expected(problem: Problem, options: RunOptions = RunOptions(), use_cache: bool = True) -> Expected:
+    """The reference's outputs (and pitfalls') on every case, from the cache or a trusted run."""
+    if not problem.has_reference:
+        raise GraderError(f"{problem.rel(problem.reference_path)} is missing: this copy cannot grade hidden cases")
+    key = cache_key(problem, options)
+    path = cache_dir() / f"{problem.slug}-{key[:32]}.bin"
+    if use_cache:
+        found = _read_cache(path)
+        if found is not None:
+            return found
+    expected = run_trusted(problem, options)
+    if use_cache:
+        _write_cache(path, expected)
+    return expected
+
+
+def run_trusted(problem: Problem, options: RunOptions) -> Expected:
+    cases = problem.cases()
+    limits = Limits(case_seconds=max(problem.time_limit, 30.0), total_seconds=600.0)
+    report = run_targets(trusted_targets(problem), case_inputs(problem, cases), limits, options)
+    ref_file = problem.rel(problem.reference_path)
+    if "reference" in report.load_problems:
+        lp = report.load_problems["reference"]
+        raise GraderError(f"{ref_file} could not be loaded: {_describe_load(lp)}")
+    expected = Expected(reference={})
+    seconds = 0.0
+    for case in cases:
+        call = report.calls[("reference", case.id)]
+        seconds += call.seconds
+        if call.outcome != "returned":
+            why = (f"{call.error['type']}: {call.error['message']}" if call.error else call.detail or call.outcome)
+            raise GraderError(f"{ref_file} failed on case {case.id!r}: {why}")
+        expected.reference[case.id] = call.output
+    for target in trusted_targets(problem)[1:]:
+        pid = target.name.split(":", 1)[1]
+        if target.name in report.load_problems:
+            lp = report.load_problems[target.name]
+            raise GraderError(f"{problem.rel(problem.pitfall_code_path)}: pitfall {pid!r} could not be loaded: "
+                              f"{_describe_load(lp)}")
+        outcomes = {}
+        for case in cases:
+            call = report.calls[(target.name, case.id)]
+            if call.outcome == "returned":
+                outcomes[case.id] = call.output
+            elif call.outcome == "raised":
+                outcomes[case.id] = Raised(call.error["type"], call.error["message"])
+            # a pitfall that timed out or crashed simply matches nothing on that case
+        expected.pitfalls[pid] = outcomes
+    expected.seconds = seconds
+    return expected
+
+
+def _describe_load(lp) -> str:
+    if lp.error:
+        return f"{lp.error['type']}: {lp.error['message']}"
+    return lp.detail or lp.kind
+
+
+# ---------------------------------------------------------------- cache file
+
+def _encode(expected: Expected) -> bytes:
+    buffers: list[bytes] = []
+
+    def put(value):
+        if isinstance(value, Raised):
+            return {"raised": [value.type, value.message]}
+        spec, bufs = wire.encode_value(value, _classify_decoded, 1 << 40)
+        spec = _offset(spec, len(buffers))
+        buffers.extend(bufs)
+        return {"value": spec}
+
+    header = {
+        "format": CACHE_FORMAT,
+        "reference": {cid: put(v) for cid, v in expected.reference.items()},
+        "pitfalls": {pid: {cid: put(v) for cid, v in outs.items()} for pid, outs in expected.pitfalls.items()},
+    }
+    return wire.encode_frame(header, buffers)
+
+
+def _classify_decoded(value):
+    if isinstance(value, wire.ArrayValue):
+        return value.origin, value.data
+    return None
+
+
+def _offset(spec, offset):
+    if isinstance(spec, dict):
+        if spec.get("t") == "array":
+            return dict(spec, buf=spec["buf"] + offset)
+        return {k: _offset(v, offset) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_offset(v, offset) for v in spec]
+    return spec
+
+
+def _decode(data: bytes) -> Expected | None:
+    frames = wire.FrameReader(len(data) + 1).feed(data)
+    if len(frames) != 1:
+        return None
+    header, buffers = frames[0]
+    if header.get("format") != CACHE_FORMAT:
+        return None
+
+    def get(entry):
+        if "raised" in entry:
+            return Raised(*entry["raised"])
+        return wire.decode_value(entry["value"], buffers)
+
+    return Expected(reference={cid: get(e) for cid, e in header["reference"].items()},
+                    pitfalls={pid: {cid: get(e) for cid, e in outs.items()}
+                              for pid, outs in header["pitfalls"].items()},
+                    from_cache=True)
+
+
+def _read_cache(path: Path) -> Expected | None:
+    try:
+        return _decode(path.read_bytes())
+    except (OSError, wire.WireError, KeyError, TypeError, ValueError):
+        return None  # a missing or damaged entry is recomputed
+
+
+def _write_cache(path: Path, expected: Expected) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_bytes(_encode(expected))
+        os.replace(tmp, path)  # atomic: readers see the old entry or the new one, never half
+    except OSError:
+        pass  # caching is an optimisation; grading goes on without it

@@ -1,0 +1,168 @@
+"""Worker process: loads solution files and calls their entry point on each case.
+
+Run as ``python -m grader.worker CHANNEL_FD``. It reads one request frame on stdin, then
+writes event frames to the channel file descriptor. It never decides a verdict: it only
+reports what each call returned or raised, as plain data. The same worker runs trusted code
+(the reference, pitfalls) and learner code, but never both in one process.
+
+Imports only the standard library, numpy and ``grader.wire`` before the request arrives, then JAX.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+import traceback
+import warnings
+
+import numpy as np
+
+from grader import wire
+
+MAX_MESSAGE = 2000
+MAX_FRAMES = 40
+
+
+class Channel:
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def send(self, header: dict, buffers=()) -> None:
+        data = memoryview(wire.encode_frame(header, list(buffers)))
+        while data:
+            written = os.write(self.fd, data)
+            data = data[written:]
+
+
+def _safe_str(obj) -> str:
+    try:
+        text = str(obj)
+    except BaseException:  # a learner's exception may lie in __str__ too
+        text = "<message could not be shown>"
+    return text[:MAX_MESSAGE]
+
+
+def describe_exception(exc: BaseException) -> dict:
+    frames = traceback.extract_tb(exc.__traceback__)[-MAX_FRAMES:]
+    return {
+        "type": type(exc).__name__,
+        "module": type(exc).__module__,
+        "message": _safe_str(exc),
+        "not_implemented": isinstance(exc, NotImplementedError),
+        "frames": [
+            {"file": f.filename, "line": f.lineno or 0, "name": f.name, "code": (f.line or "")[:300]}
+            for f in frames
+        ],
+    }
+
+
+def describe_warnings(caught) -> list[dict]:
+    seen, out = set(), []
+    for w in caught:
+        message = " ".join(_safe_str(w.message).split())[:300]
+        key = (w.category.__name__, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"category": key[0], "message": key[1], "file": str(w.filename), "line": w.lineno or 0})
+    return out[:20]
+
+
+def load_function(path: str, function: str, module_name: str):
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses and pickling-free reflection need it
+    spec.loader.exec_module(module)
+    fn = getattr(module, function, None)
+    if fn is None:
+        raise LookupError(f"no function named {function!r} in {os.path.basename(path)}")
+    if not callable(fn):
+        raise LookupError(f"{function!r} in {os.path.basename(path)} is not a function")
+    return fn
+
+
+def make_classifier(jax_module):
+    array_impl = type(jax_module.numpy.zeros(()))
+
+    def classify(value):
+        if type(value) is array_impl:
+            return "jax", np.asarray(value)
+        if isinstance(value, jax_module.Array):
+            # a tracer escaping a transformation, or another array-like of jax's
+            return None
+        if type(value) is np.ndarray:
+            return "numpy", value
+        if isinstance(value, np.generic):
+            return "numpy-scalar", np.asarray(value)
+        return None
+
+    return classify
+
+
+def build_args(case_spec, buffers, jnp):
+    args = []
+    for arg in case_spec["args"]:
+        value = wire.decode_value(arg, buffers)
+        if isinstance(value, wire.ArrayValue):
+            args.append(jnp.asarray(value.data.copy(), dtype=jnp.float32))
+        else:
+            args.append(float(value))
+    return args
+
+
+def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
+    import jax
+    import jax.numpy as jnp
+
+    classify = make_classifier(jax)
+    max_output = int(request.get("max_output_bytes", 64 * 1024 * 1024))
+    channel.send({"event": "ready"})
+    for t_index, target in enumerate(request["targets"]):
+        name = target["name"]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                fn = load_function(target["path"], target["function"], f"_graded_{t_index}")
+            except BaseException as exc:  # SyntaxError, ImportError, SystemExit at import, ...
+                missing = isinstance(exc, LookupError) and not isinstance(exc, (KeyError, IndexError))
+                channel.send({"event": "load", "target": name, "ok": False,
+                              "missing_function": missing,
+                              "error": describe_exception(exc), "warnings": describe_warnings(caught)})
+                continue
+        channel.send({"event": "load", "target": name, "ok": True, "warnings": describe_warnings(caught)})
+        for case in request["cases"]:
+            args = build_args(case, buffers, jnp)
+            channel.send({"event": "start", "target": name, "case": case["id"]})
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                began = time.perf_counter()
+                try:
+                    result = fn(*args)
+                    spec, out_buffers = wire.encode_value(result, classify, max_output)
+                except BaseException as exc:
+                    channel.send({"event": "raised", "target": name, "case": case["id"],
+                                  "seconds": time.perf_counter() - began,
+                                  "error": describe_exception(exc), "warnings": describe_warnings(caught)})
+                    continue
+                seconds = time.perf_counter() - began
+            channel.send({"event": "returned", "target": name, "case": case["id"], "seconds": seconds,
+                          "output": spec, "warnings": describe_warnings(caught)}, out_buffers)
+    channel.send({"event": "done"})
+
+
+def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    channel = Channel(int(argv[0]))
+    # line buffering: what a call printed reaches the parent even if the process dies next
+    sys.stdout.reconfigure(line_buffering=True)
+    request, buffers = wire.read_frame_blocking(sys.stdin.buffer, 1 << 30)
+    sys.stdin = open(os.devnull)  # learner code reading stdin sees an empty stream
+    run(request, buffers, channel)
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+import jax.numpy as jnp
+from flax import nnx
+
+
+def replace_kernel(seed, x, features, replacement_value):
+    model = nnx.Linear(x.shape[-1], int(features), rngs=nnx.Rngs(int(seed)))
+    # Write into the Param in place; full_like keeps the kernel's shape and dtype.
+    model.kernel[...] = jnp.full_like(model.kernel[...], replacement_value)
+    return model(x)

@@ -1,0 +1,25 @@
+# expect: failed pitfall=last-bias-zero
+import jax
+import jax.numpy as jnp
+import flax.linen as nn
+
+
+class MLP(nn.Module):
+    num_layers: int
+    features: int
+
+    @nn.compact
+    def __call__(self, x):
+        # Bug: the last layer is not given bias_init=nn.initializers.ones.
+        for _ in range(self.num_layers):
+            x = nn.Dense(self.features)(x)
+        return x
+
+
+def zero_last_dense_kernel(seed, x, num_layers, features):
+    n = int(num_layers)
+    model = MLP(n, int(features))
+    params = model.init(jax.random.PRNGKey(int(seed)), x)["params"]
+    name = f"Dense_{n - 1}"
+    new_params = {**params, name: {**params[name], "kernel": jnp.zeros_like(params[name]["kernel"])}}
+    return model.apply({"params": new_params}, x)

@@ -1,0 +1,15 @@
+# expect: failed
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+def state_zero_kernel(seed, x, features):
+    n = int(features)
+    model = nnx.Linear(x.shape[-1], n, rngs=nnx.Rngs(int(seed)))
+    model.bias[...] = jnp.ones((n,))
+    graphdef, state = nnx.split(model)
+    # "small enough" is not zero: x @ (1e-3 * kernel) still shows up
+    state = jax.tree_util.tree_map_with_path(
+        lambda p, v: v * 1e-3 if "kernel" in jax.tree_util.keystr(p) else v, state)
+    return nnx.merge(graphdef, state)(x)

@@ -1,0 +1,24 @@
+# expect: passed
+# Zeroes the FIRST layer's kernel instead of the last: with zero biases and no activation the
+# signal dies there and stays zero, so this is the equivalent pitfall zeroed-first-layer.
+import jax.numpy as jnp
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, d, n, f, *, rngs):
+        self.layers = nnx.List(
+            [nnx.Linear(d if i == 0 else f, f, rngs=rngs) for i in range(n)]
+        )
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def zero_last_layer_kernel(seed, x, num_layers, features):
+    model = MLP(x.shape[-1], int(num_layers), int(features), rngs=nnx.Rngs(int(seed)))
+    first = model.layers[0]
+    first.kernel[...] = jnp.zeros_like(first.kernel[...])
+    return model(x)
