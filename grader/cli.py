@@ -12,12 +12,16 @@ import typer
 from rich.console import Console
 
 from grader.catalogue import Catalogue, Problem, find_root, load_catalogue
+from grader.export import ExportError, export_student
 from grader.grading import GradeOptions, grade_problem
 from grader.reporters import text as text_report
 from grader.reporters.json_report import check_object
+from grader.reporters.validation import render_validation
 from grader.runner import RunOptions
+from grader.scaffold import ScaffoldError, new_problem
 from grader.schema import MetadataError
 from grader.trusted import GraderError
+from grader.validate import ValidateOptions, validate_catalogue
 from grader.workspace import Workspace
 
 EXIT_USAGE = 2
@@ -96,6 +100,7 @@ def check_command(
     file: Optional[Path] = typer.Option(None, "--file", help="Grade this file instead of your workspace copy."),
     format: str = typer.Option("text", "--format", help="Output format: text or json."),
     platform: str = typer.Option("cpu", "--platform", help="JAX platform for running code (cpu keeps verdicts reproducible)."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Seconds allowed per case (default: the problem's own limit)."),
 ) -> None:
     """Grade your solution of a problem. Exit code 0 when every case passes, 1 when not."""
     s: Session = ctx.obj
@@ -111,7 +116,7 @@ def check_command(
         display = _display(path)
         if created and format == "text":
             s.err.print(f"Created {display} from the stub: write your solution there.", highlight=False)
-    options = GradeOptions(run=RunOptions(platform=platform))
+    options = GradeOptions(run=RunOptions(platform=platform), case_seconds=time_limit)
     try:
         if format == "text" and s.err.is_terminal:
             with s.err.status(f"Grading {problem.slug}…"):
@@ -165,6 +170,61 @@ def reset_command(
             raise typer.Exit(1)
     s.workspace.reset(problem)
     s.out.print(f"Restored {_display(path)} from the stub.", highlight=False)
+
+
+@app.command("new")
+def new_command(ctx: typer.Context, slug: str = typer.Argument(..., help="Folder name of the new problem, like 'my-problem'.")) -> None:
+    """Create a new problem (metadata, statement, stub, cases, reference, a pitfall) from templates."""
+    s: Session = ctx.obj
+    try:
+        written = new_problem(s.root, slug)
+    except ScaffoldError as exc:
+        fail(s, str(exc))
+    for path in written:
+        s.out.print(f"created {_display(path)}", highlight=False)
+    s.out.print(f"Replace every TODO placeholder, then run `grader validate {slug}`.", highlight=False)
+
+
+@app.command("validate")
+def validate_command(
+    ctx: typer.Context,
+    slugs: Optional[list[str]] = typer.Argument(None, help="Problems to check (default: all of them)."),
+    static: bool = typer.Option(False, "--static", help="Only read the files; run no code (fast)."),
+    platform: str = typer.Option("cpu", "--platform", help="JAX platform for running the stub, reference and pitfalls."),
+) -> None:
+    """Check problems for instructors: metadata, signatures, stub, reference, pitfalls, cost. Exit 1 on any error."""
+    s: Session = ctx.obj
+    options = ValidateOptions(run=RunOptions(platform=platform), run_code=not static)
+    try:
+        if s.err.is_terminal:
+            with s.err.status("Validating…") as status:
+                reports = validate_catalogue(s.root, slugs, options, progress=status.update)
+        else:
+            reports = validate_catalogue(s.root, slugs, options)
+    except LookupError as exc:
+        fail(s, str(exc.args[0]))
+    render_validation(reports, s.out)
+    raise typer.Exit(1 if any(r.errors for r in reports) else 0)
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    student: Path = typer.Option(..., "--student", help="Folder to write the learner distribution into."),
+    force: bool = typer.Option(False, "--force", help="Write into the folder even if it is not empty."),
+    platform: str = typer.Option("cpu", "--platform", help="JAX platform for computing expected outputs."),
+) -> None:
+    """Write a learner distribution: statements, stubs, visible cases and their expected outputs; no reference, no hidden case."""
+    s: Session = ctx.obj
+    try:
+        if s.err.is_terminal:
+            with s.err.status("Exporting…") as status:
+                done = export_student(s.root, student, force, RunOptions(platform=platform), progress=status.update)
+        else:
+            done = export_student(s.root, student, force, RunOptions(platform=platform))
+    except (ExportError, GraderError, MetadataError) as exc:
+        fail(s, f"cannot export: {exc}")
+    s.out.print(f"Wrote {len(done.slugs)} problems ({done.visible_cases} visible cases) to {done.outdir}", highlight=False)
 
 
 def _display(path: Path) -> str:

@@ -113,7 +113,7 @@ def _compare_values(e: np.ndarray, r: np.ndarray, rtol, atol, path) -> Mismatch 
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.abs(e64 - r64)
         same_inf = np.isinf(e64) & np.isinf(r64) & (e64 == r64)
-        close = (diff <= atol + rtol * np.abs(e64)) | same_inf
+        close = (np.isfinite(diff) & (diff <= atol + rtol * np.abs(e64))) | same_inf
     ok = np.where(e_nan | r_nan, e_nan & r_nan, close)
     if ok.all():
         return None

@@ -98,7 +98,7 @@ def mismatch_message(m: Mismatch, reveal: bool = True) -> str:
         return f"{m.path}: expected {m.expected}, got {m.received}"
     where = f"{m.path}[{', '.join(map(str, m.worst_index))}]" if m.worst_index else m.path
     if not reveal:
-        return f"{m.mismatched} of {m.total} value(s) differ from the expected output; the first worst is at {where}"
+        return f"{m.mismatched} of {m.total} value(s) differ from the expected output; the largest difference is at {where}"
     text = (f"{m.mismatched} of {m.total} value(s) differ; worst at {where}: "
             f"expected {_num(m.expected_at_worst)}, got {_num(m.received_at_worst)}")
     if m.max_abs_error is not None:

@@ -6,7 +6,7 @@ import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader import feedback, wire
@@ -14,7 +14,7 @@ from grader.catalogue import Case, Problem, Pitfall
 from grader.compare import compare_tree
 from grader.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus, overall_status
 from grader.runner import Limits, RunOptions, Target, run_targets
-from grader.trusted import Expected, GraderError, Raised, case_inputs, compute_expected
+from grader.trusted import Expected, GraderError, Raised, cache_dir, case_inputs, compute_expected
 
 LEARNER = "learner"
 
@@ -23,7 +23,8 @@ LEARNER = "learner"
 class GradeOptions:
     run: RunOptions = RunOptions()
     use_cache: bool = True
-    total_seconds: float | None = None  # default: a budget from the problem's per-case limit
+    case_seconds: float | None = None  # default: the problem's time_limit
+    total_seconds: float | None = None  # default: a budget from the per-case limit
 
 
 def grade_problem(problem: Problem, solution: Path, display_name: str | None = None,
@@ -37,14 +38,18 @@ def grade_problem(problem: Problem, solution: Path, display_name: str | None = N
     only_visible = not problem.has_reference
     cases = [c for c in all_cases if not (only_visible and c.hidden)]
     pitfalls = problem.pitfalls() if not only_visible else []
-    limits = Limits(case_seconds=problem.time_limit,
-                    total_seconds=options.total_seconds or problem.time_limit * (len(cases) + 2))
+    per_case = options.case_seconds or problem.time_limit
+    limits = Limits(case_seconds=per_case, total_seconds=options.total_seconds or per_case * (len(cases) + 2))
+    learner_run = options.run
+    if options.use_cache and learner_run.jax_cache_dir is None:
+        # learner processes get a compilation cache of their own, never read by trusted runs
+        learner_run = replace(learner_run, jax_cache_dir=str(cache_dir() / "jax" / "learner"))
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
         if not only_visible:
             pending = pool.submit(compute_expected, problem, options.run, options.use_cache)
         report = run_targets([Target(LEARNER, solution, problem.entry_point)],
-                             case_inputs(problem, cases), limits, options.run)
+                             case_inputs(problem, cases), limits, learner_run)
         expected = pending.result() if pending else load_published_expected(problem)
 
     learner_file = str(solution)

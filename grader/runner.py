@@ -50,6 +50,7 @@ class Limits:
 class RunOptions:
     platform: str = "cpu"
     python: str = sys.executable
+    jax_cache_dir: str | None = None  # JAX's persistent compilation cache for these processes
     extra_env: tuple[tuple[str, str], ...] = ()
 
 
@@ -115,7 +116,7 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
     return report
 
 
-def _encode_request(plan, pending, cases, limits) -> bytes:
+def _encode_request(plan, pending, cases, limits, options) -> bytes:
     buffers: list[bytes] = []
     case_specs = []
     for case in cases:
@@ -132,6 +133,7 @@ def _encode_request(plan, pending, cases, limits) -> bytes:
                      "cases": list(pending[t.name])} for t in plan],
         "cases": [c for c in case_specs if c["id"] in wanted],
         "max_output_bytes": limits.max_output_bytes,
+        "jax_cache_dir": options.jax_cache_dir,
     }
     return wire.encode_frame(header, buffers)
 
@@ -175,7 +177,7 @@ class _Capture:
 def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
     scratch = tempfile.mkdtemp(prefix="grader-run-")
     read_fd, write_fd = os.pipe()
-    request = _encode_request(plan, pending, cases, limits)
+    request = _encode_request(plan, pending, cases, limits, options)
     try:
         proc = subprocess.Popen(
             [options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(write_fd)],
@@ -260,6 +262,8 @@ class _Session:
     # -- events
     def handle(self, header: dict, buffers: list[bytes]) -> None:
         event = header.get("event")
+        if self.state == "done":
+            raise wire.WireError("a frame arrived after the worker said it was done")
         if event == "ready":
             self.state = "between"
         elif event == "load":
@@ -293,6 +297,8 @@ class _Session:
             self._finish_call(key, call)
             self.current, self.state = None, "between"
         elif event == "done":
+            if self.state == "calling":
+                raise wire.WireError("'done' arrived while a call was running")
             self.state = "done"
         else:
             raise wire.WireError(f"unknown event {event!r}")
@@ -368,6 +374,11 @@ class _Session:
         outcome = "timeout" if failure == "timeout" else "crashed"
         if self.state == "calling" and self.current is not None:
             self._finish_call(self.current, Call(outcome, detail=detail))
+            if outcome == "timeout":
+                # a loop that never ends would cost the full limit on every case: stop at the first
+                name, cid = self.current
+                for rest in list(self.pending[name]):
+                    self._finish_call((name, rest), Call("timeout", detail=f"not run: case {cid} timed out first"))
         elif self.state == "starting":
             # the worker itself never came up: every pending call fails the same way
             for name in list(self.pending):

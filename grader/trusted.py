@@ -13,7 +13,7 @@ import os
 import platform
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,13 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 
 class GraderError(Exception):
-    """The grader cannot grade: the problem itself is broken (not the learner's fault)."""
+    """The grader cannot grade: the problem itself is broken (not the learner's fault).
+
+    ``file`` and ``field`` say where, when known (``grader validate`` reports them)."""
+
+    def __init__(self, message: str, file: str = "", field: str = ""):
+        super().__init__(message)
+        self.file, self.field = file, field
 
 
 @dataclass(frozen=True)
@@ -99,16 +105,26 @@ def compute_expected(problem: Problem, options: RunOptions = RunOptions(), use_c
     """The reference's outputs (and pitfalls') on every case, from the cache or a trusted run."""
     if not problem.has_reference:
         raise GraderError(f"{problem.rel(problem.reference_path)} is missing: this copy cannot grade hidden cases")
-    key = cache_key(problem, options)
-    path = cache_dir() / f"{problem.slug}-{key[:32]}.bin"
+    path = _cache_path(problem, options)
     if use_cache:
         found = _read_cache(path)
         if found is not None:
             return found
+    if options.jax_cache_dir is None:
+        options = replace(options, jax_cache_dir=str(cache_dir() / "jax" / "trusted"))
     expected = run_trusted(problem, options)
     if use_cache:
         _write_cache(path, expected)
     return expected
+
+
+def store_expected(problem: Problem, expected: Expected, options: RunOptions = RunOptions()) -> None:
+    """Cache the outputs of a trusted run made elsewhere, so later grading reuses them."""
+    _write_cache(_cache_path(problem, options), expected)
+
+
+def _cache_path(problem: Problem, options: RunOptions) -> Path:
+    return cache_dir() / f"{problem.slug}-{cache_key(problem, options)[:32]}.bin"
 
 
 def run_trusted(problem: Problem, options: RunOptions) -> Expected:
@@ -118,7 +134,8 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
     ref_file = problem.rel(problem.reference_path)
     if "reference" in report.load_problems:
         lp = report.load_problems["reference"]
-        raise GraderError(f"{ref_file} could not be loaded: {_describe_load(lp)}")
+        raise GraderError(f"{ref_file} could not be loaded: {_describe_load(lp)}", ref_file,
+                          f"def {problem.entry_point}")
     expected = Expected(reference={})
     seconds = 0.0
     for case in cases:
@@ -126,14 +143,15 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
         seconds += call.seconds
         if call.outcome != "returned":
             why = (f"{call.error['type']}: {call.error['message']}" if call.error else call.detail or call.outcome)
-            raise GraderError(f"{ref_file} failed on case {case.id!r}: {why}")
+            raise GraderError(f"{ref_file} failed on case {case.id!r}: {why}", ref_file, f"cases[{case.id}]")
         expected.reference[case.id] = call.output
     for target in trusted_targets(problem)[1:]:
         pid = target.name.split(":", 1)[1]
         if target.name in report.load_problems:
             lp = report.load_problems[target.name]
             raise GraderError(f"{problem.rel(problem.pitfall_code_path)}: pitfall {pid!r} could not be loaded: "
-                              f"{_describe_load(lp)}")
+                              f"{_describe_load(lp)}", problem.rel(problem.pitfall_code_path),
+                              f"def {target.function}")
         outcomes = {}
         for case in cases:
             call = report.calls[(target.name, case.id)]

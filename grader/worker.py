@@ -116,6 +116,12 @@ def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
     import jax
     import jax.numpy as jnp
 
+    if request.get("jax_cache_dir"):
+        # persistent compilation cache: a new process skips compiling shapes seen before
+        jax.config.update("jax_compilation_cache_dir", request["jax_cache_dir"])
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+
     classify = make_classifier(jax)
     max_output = int(request.get("max_output_bytes", 64 * 1024 * 1024))
     channel.send({"event": "ready"})

@@ -1,0 +1,90 @@
+"""Golden scenarios: every learner submission under tests/scenarios/<slug>/ is graded through the
+real CLI, and its status (and the known mistake it makes) must be what its first line says."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSE, FIXTURES, REPO, read_directive, run_cli
+
+SCENARIOS = sorted((REPO / "tests" / "scenarios").glob("*/*.py"))
+FAULTS = sorted((FIXTURES / "faults").glob("*.py"))
+SLUGS = sorted({p.parent.name for p in SCENARIOS})
+
+
+def _grade(job):
+    slug, path, root = job
+    return run_cli("--root", str(root), "check", slug, "--file", str(path), "--format", "json")
+
+
+@pytest.fixture(scope="module")
+def graded():
+    """Grade every scenario once, two at a time (one JAX process per core)."""
+    jobs = [(p.parent.name, p, REPO) for p in SCENARIOS]
+    jobs += [("scale-by", p, COURSE) for p in FAULTS]
+    jobs += [(slug, REPO / "reference" / slug / "solution.py", REPO) for slug in SLUGS]
+    jobs += [(slug, REPO / "problems" / slug / "stub.py", REPO) for slug in SLUGS]
+    jobs += [("scale-by", COURSE / "reference" / "scale-by" / "solution.py", COURSE)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip([j[1] for j in jobs], pool.map(_grade, jobs)))
+    return results
+
+
+def _check(graded, path: Path, status: str, pitfall: str | None):
+    result = graded[path]
+    assert result.stderr.strip() == "" or result.code != 2, result.stderr
+    report = result.json()
+    case_statuses = [c["status"] for c in report["cases"]]
+    assert report["status"] == status, (path.name, report["status"], [c["message"] for c in report["cases"]])
+    assert result.code == (0 if status == "passed" else 1)
+    if status == "passed":
+        assert set(case_statuses) == {"passed"}
+        assert report["score"] == report["max_score"] > 0
+    else:
+        assert report["score"] < report["max_score"]
+    if pitfall is not None:
+        named = {c["pitfall"] for c in report["cases"]}
+        assert pitfall in named, (path.name, named)
+        assert any(pitfall and c["pitfall"] == pitfall and c["message"] for c in report["cases"])
+    elif status != "passed":
+        # a submission that is wrong in a way no pitfall describes must not be told it is one
+        assert all(c["pitfall"] is None for c in report["cases"]) or pitfall is None
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_seed_scenario(graded, path):
+    status, pitfall = read_directive(path)
+    _check(graded, path, status, pitfall)
+
+
+@pytest.mark.parametrize("path", FAULTS, ids=lambda p: p.stem)
+def test_runner_fault(graded, path):
+    status, pitfall = read_directive(path)
+    _check(graded, path, status, pitfall)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_reference_passes_every_case(graded, slug):
+    report = graded[REPO / "reference" / slug / "solution.py"].json()
+    assert report["status"] == "passed"
+    assert len(report["cases"]) >= 8
+    assert {c["visibility"] for c in report["cases"]} == {"visible", "hidden"}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_untouched_stub_is_not_implemented(graded, slug):
+    result = graded[REPO / "problems" / slug / "stub.py"]
+    assert result.json()["status"] == "not_implemented"
+    assert result.code == 1
+
+
+def test_every_seed_problem_has_scenarios():
+    assert SLUGS == sorted(["nnx-surgery-zero-layer", "flax-surgery-zero", "nnx-surgery-replace",
+                            "nnx-state-transform", "nnx-surgery-add-layer"])
+    for slug in SLUGS:
+        directives = [read_directive(p) for p in SCENARIOS if p.parent.name == slug]
+        assert sum(1 for s, _ in directives if s == "passed") >= 3, slug
+        assert sum(1 for s, _ in directives if s != "passed") >= 3, slug
