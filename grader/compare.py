@@ -34,25 +34,25 @@ class Mismatch:
 
 
 def describe(value: Any) -> str:
-    """A short, learner-facing name for what a decoded value is."""
+    """A short, learner-facing name for what a decoded value is, with its article."""
     if isinstance(value, ArrayValue):
         if value.origin in ARRAY_ORIGINS:
-            kind = "jax.Array" if value.origin == "jax" else "numpy array"
+            kind = "a jax.Array" if value.origin == "jax" else "a numpy array"
             return f"{kind} of shape {tuple(value.data.shape)} and dtype {value.data.dtype.name}"
         if value.origin == "numpy-scalar":
-            return f"NumPy scalar of dtype {value.data.dtype.name}"
-        return f"array-like object ({value.origin})"
+            return f"a NumPy scalar of dtype {value.data.dtype.name}"
+        return f"an array-like object ({value.origin})"
     if isinstance(value, OpaqueValue):
-        return f"object of type {value.type_name}"
+        return f"an object of type {value.type_name}"
     if value is None:
         return "None"
     if isinstance(value, bool):
         return "a bool"
     if isinstance(value, (list, tuple)):
-        return f"Python {type(value).__name__} of length {len(value)}"
+        return f"a Python {type(value).__name__} of length {len(value)}"
     if isinstance(value, dict):
-        return f"dict with keys {sorted(value)}"
-    return f"Python {type(value).__name__}"
+        return f"a dict with keys {sorted(value)}"
+    return f"a Python {type(value).__name__}"
 
 
 def compare_tree(expected: Any, received: Any, rtol: float, atol: float, path: str = "output") -> Mismatch | None:

@@ -85,10 +85,8 @@ def error_message(err: ErrorInfo) -> str:
 
 def mismatch_message(m: Mismatch, reveal: bool = True) -> str:
     """Explain a mismatch. With ``reveal`` False (hidden cases) no expected value is shown."""
-    if m.kind == "structure":
-        return f"{m.path}: expected a {m.expected}, got a {m.received}"
-    if m.kind == "type":
-        return f"{m.path}: expected a {m.expected}, got a {m.received}"
+    if m.kind in ("structure", "type"):
+        return f"{m.path}: expected {m.expected}, got {m.received}"
     if m.kind in ("shape", "dtype"):
         extra = " (shapes must match exactly; no broadcasting)" if m.kind == "shape" else ""
         return f"{m.path}: expected {m.expected}, got {m.received}{extra}"

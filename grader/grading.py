@@ -12,7 +12,7 @@ from pathlib import Path
 from grader import feedback, wire
 from grader.catalogue import Case, Problem, Pitfall
 from grader.compare import compare_tree
-from grader.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus, overall_status
+from grader.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
 from grader.runner import Limits, RunOptions, Target, run_targets
 from grader.trusted import Expected, GraderError, Raised, cache_dir, case_inputs, compute_expected
 
@@ -28,9 +28,12 @@ class GradeOptions:
 
 
 def grade_problem(problem: Problem, solution: Path, display_name: str | None = None,
-                  options: GradeOptions = GradeOptions()) -> ProblemResult:
+                  options: GradeOptions = GradeOptions(), expected: Expected | None = None) -> ProblemResult:
     """Grade ``solution`` on every case the grader can see (all of them, or only the visible
-    ones in a learner distribution). Raises GraderError when the problem itself is broken."""
+    ones in a learner distribution). Raises GraderError when the problem itself is broken.
+
+    ``expected`` skips computing (or reading the cache of) the expected outputs, so a class can
+    be graded against outputs computed once, before any learner code ran."""
     began = time.monotonic()
     solution = solution.resolve()
     display = display_name or solution.name
@@ -40,17 +43,20 @@ def grade_problem(problem: Problem, solution: Path, display_name: str | None = N
     pitfalls = problem.pitfalls() if not only_visible else []
     per_case = options.case_seconds or problem.time_limit
     limits = Limits(case_seconds=per_case, total_seconds=options.total_seconds or per_case * (len(cases) + 2))
-    learner_run = options.run
+    learner_run = replace(options.run, confine=True)
     if options.use_cache and learner_run.jax_cache_dir is None:
         # learner processes get a compilation cache of their own, never read by trusted runs
         learner_run = replace(learner_run, jax_cache_dir=str(cache_dir() / "jax" / "learner"))
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
-        if not only_visible:
+        if expected is None and not only_visible:
             pending = pool.submit(compute_expected, problem, options.run, options.use_cache)
         report = run_targets([Target(LEARNER, solution, problem.entry_point)],
                              case_inputs(problem, cases), limits, learner_run)
-        expected = pending.result() if pending else load_published_expected(problem)
+        if pending is not None:
+            expected = pending.result()
+        elif expected is None:
+            expected = load_published_expected(problem)
 
     learner_file = str(solution)
     result = ProblemResult(slug=problem.slug, title=problem.title, status=ProblemStatus.ERROR, cases=[],
@@ -59,6 +65,9 @@ def grade_problem(problem: Problem, solution: Path, display_name: str | None = N
     result.notes = feedback.warning_notes(
         report.load_warnings.get(LEARNER, []) + [w for c in report.calls.values() for w in c.warnings],
         learner_file, display)
+    if report.protections.get("unavailable"):
+        result.notes.append(Note("Learner code ran without filesystem confinement on this machine "
+                                 f"({report.protections['unavailable']}); see `grader doctor`."))
     load_problem = report.load_problems.get(LEARNER)
     if load_problem is not None:
         result.message, result.load_error = _load_message(load_problem, problem, learner_file, display)

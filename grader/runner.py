@@ -8,7 +8,9 @@ never a success. When a worker dies or overruns mid-call, the remaining calls go
 
 from __future__ import annotations
 
+import hmac
 import os
+import secrets
 import selectors
 import shutil
 import signal
@@ -23,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import wire
+from grader import sandbox, wire
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 
@@ -42,8 +44,15 @@ class Limits:
     case_seconds: float = 10.0
     total_seconds: float = 120.0
     startup_seconds: float = 60.0
-    max_output_bytes: int = 64 * 1024 * 1024
-    max_stream_bytes: int = 20_000
+    max_output_bytes: int = 64 * 1024 * 1024  # returned arrays, all cases together
+    max_stream_bytes: int = 20_000  # captured stdout and stderr, each
+    address_space_bytes: int = 4 << 30  # JAX on the CPU runs in well under 1 GiB
+    open_files: int = 512
+    file_size_bytes: int = 64 << 20
+
+    def rlimits(self) -> dict:
+        return {"cpu": int(self.total_seconds + self.startup_seconds) + 1, "as": self.address_space_bytes,
+                "nofile": self.open_files, "fsize": self.file_size_bytes, "core": 0}
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class RunOptions:
     platform: str = "cpu"
     python: str = sys.executable
     jax_cache_dir: str | None = None  # JAX's persistent compilation cache for these processes
+    confine: bool = False  # learner code: Landlock confinement where the kernel has it
     extra_env: tuple[tuple[str, str], ...] = ()
 
 
@@ -95,6 +105,7 @@ class RunReport:
     stderr: str
     streams_truncated: bool
     processes: int
+    protections: dict = field(default_factory=dict)  # what the worker said it enforced
 
 
 def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = Limits(),
@@ -103,6 +114,7 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
     pending = {t.name: [c.id for c in cases] for t in targets}
     report = RunReport(calls={}, load_problems={}, load_warnings={}, stdout="", stderr="",
                        streams_truncated=False, processes=0)
+    sandbox.become_subreaper()
     by_name = {t.name: t for t in targets}
     deadline = time.monotonic() + limits.total_seconds
     while any(pending.values()):
@@ -116,7 +128,7 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
     return report
 
 
-def _encode_request(plan, pending, cases, limits, options) -> bytes:
+def _encode_request(plan, pending, cases, limits, options, scratch, secret) -> bytes:
     buffers: list[bytes] = []
     case_specs = []
     for case in cases:
@@ -129,11 +141,16 @@ def _encode_request(plan, pending, cases, limits, options) -> bytes:
         case_specs.append({"id": case.id, "args": args})
     wanted = {cid for t in plan for cid in pending[t.name]}
     header = {
+        "secret": secret,
         "targets": [{"name": t.name, "path": str(t.path), "function": t.function,
                      "cases": list(pending[t.name])} for t in plan],
         "cases": [c for c in case_specs if c["id"] in wanted],
         "max_output_bytes": limits.max_output_bytes,
         "jax_cache_dir": options.jax_cache_dir,
+        "rlimits": limits.rlimits(),
+        "sandbox": sandbox.learner_policy([str(t.path) for t in plan], scratch,
+                                          [options.jax_cache_dir] if options.jax_cache_dir else []).as_request()
+        if options.confine else None,
     }
     return wire.encode_frame(header, buffers)
 
@@ -177,7 +194,10 @@ class _Capture:
 def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
     scratch = tempfile.mkdtemp(prefix="grader-run-")
     read_fd, write_fd = os.pipe()
-    request = _encode_request(plan, pending, cases, limits, options)
+    if options.jax_cache_dir:
+        os.makedirs(options.jax_cache_dir, exist_ok=True)
+    secret = secrets.token_hex(16)  # frames without it did not come from this run's worker
+    request = _encode_request(plan, pending, cases, limits, options, scratch, secret)
     try:
         proc = subprocess.Popen(
             [options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(write_fd)],
@@ -188,13 +208,16 @@ def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
     finally:
         os.close(write_fd)
     report.processes += 1
+    sandbox.register_worker(proc.pid)
     feeder = threading.Thread(target=_feed, args=(proc.stdin, request), daemon=True)
     feeder.start()
-    session = _Session(plan, pending, limits, report)
+    session = _Session(plan, pending, limits, report, secret)
     try:
         session.pump(proc, read_fd, deadline)
     finally:
         _kill_group(proc)
+        sandbox.unregister_worker(proc.pid)
+        sandbox.reap_orphans()  # descendants that left the worker's process group
         os.close(read_fd)
         feeder.join(timeout=1)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -227,8 +250,9 @@ def _kill_group(proc: subprocess.Popen) -> None:
 class _Session:
     """Reads one worker's channel and streams, tracking which call is in flight."""
 
-    def __init__(self, plan, pending, limits: Limits, report: RunReport):
+    def __init__(self, plan, pending, limits: Limits, report: RunReport, secret: str):
         self.plan, self.pending, self.limits, self.report = plan, pending, limits, report
+        self.secret = secret
         self.reader = wire.FrameReader(limits.max_output_bytes + (1 << 20))
         self.out = _Capture(limits.max_stream_bytes)
         self.err = _Capture(limits.max_stream_bytes)
@@ -262,10 +286,13 @@ class _Session:
     # -- events
     def handle(self, header: dict, buffers: list[bytes]) -> None:
         event = header.get("event")
+        if not hmac.compare_digest(str(header.get("secret", "")), self.secret):
+            raise wire.WireError("a frame without this run's secret")
         if self.state == "done":
             raise wire.WireError("a frame arrived after the worker said it was done")
         if event == "ready":
             self.state = "between"
+            self.report.protections = header.get("protections") or {}
         elif event == "load":
             name = header["target"]
             self._expect_target(name)

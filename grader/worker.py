@@ -5,7 +5,9 @@ writes event frames to the channel file descriptor. It never decides a verdict: 
 reports what each call returned or raised, as plain data. The same worker runs trusted code
 (the reference, pitfalls) and learner code, but never both in one process.
 
-Imports only the standard library, numpy and ``grader.wire`` before the request arrives, then JAX.
+Imports only the standard library, numpy and ``grader.wire`` before the request arrives, then
+applies the kernel limits it was asked for, imports JAX, and (for learner code) confines itself
+with Landlock before loading any solution file.
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ MAX_FRAMES = 40
 
 
 class Channel:
-    def __init__(self, fd: int):
-        self.fd = fd
+    def __init__(self, fd: int, secret: str = ""):
+        self.fd, self.secret = fd, secret
 
     def send(self, header: dict, buffers=()) -> None:
-        data = memoryview(wire.encode_frame(header, list(buffers)))
+        data = memoryview(wire.encode_frame(dict(header, secret=self.secret), list(buffers)))
         while data:
             written = os.write(self.fd, data)
             data = data[written:]
@@ -112,7 +114,37 @@ def build_args(case_spec, buffers, jnp):
     return args
 
 
+def apply_rlimits(limits: dict) -> None:
+    """Kernel-enforced ceilings, set before any learner code runs (soft and hard alike)."""
+    import resource
+
+    names = {"cpu": resource.RLIMIT_CPU, "as": resource.RLIMIT_AS, "nofile": resource.RLIMIT_NOFILE,
+             "fsize": resource.RLIMIT_FSIZE, "core": resource.RLIMIT_CORE}
+    for key, value in limits.items():
+        if key in names and value is not None:
+            soft = int(value)
+            # CPU: the soft limit sends SIGXCPU, the hard one a SIGKILL that cannot be ignored
+            hard = soft + 2 if key == "cpu" else soft
+            try:
+                resource.setrlimit(names[key], (soft, hard))
+            except (ValueError, OSError):
+                pass
+
+
+def apply_sandbox(policy: dict | None) -> dict:
+    if not policy:
+        return {}
+    from grader import landlock
+
+    try:
+        own = [f"/proc/{os.getpid()}"]  # this process's own /proc entries, and no other's
+        return landlock.confine(policy.get("read", []) + own, policy.get("write", []), policy.get("deny_tcp", True))
+    except landlock.LandlockUnavailable as exc:
+        return {"unavailable": str(exc)}
+
+
 def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
+    apply_rlimits(request.get("rlimits") or {})
     import jax
     import jax.numpy as jnp
 
@@ -122,9 +154,10 @@ def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
-    classify = make_classifier(jax)
+    classify = make_classifier(jax)  # also starts the backend, before the sandbox closes
     max_output = int(request.get("max_output_bytes", 64 * 1024 * 1024))
-    channel.send({"event": "ready"})
+    protections = apply_sandbox(request.get("sandbox"))
+    channel.send({"event": "ready", "protections": protections})
     for t_index, target in enumerate(request["targets"]):
         name = target["name"]
         with warnings.catch_warnings(record=True) as caught:
@@ -160,10 +193,10 @@ def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
 
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    channel = Channel(int(argv[0]))
     # line buffering: what a call printed reaches the parent even if the process dies next
     sys.stdout.reconfigure(line_buffering=True)
     request, buffers = wire.read_frame_blocking(sys.stdin.buffer, 1 << 30)
+    channel = Channel(int(argv[0]), str(request.pop("secret", "")))
     sys.stdin = open(os.devnull)  # learner code reading stdin sees an empty stream
     run(request, buffers, channel)
     sys.stdout.flush()

@@ -1,0 +1,125 @@
+"""Linux Landlock, through raw system calls: confine a process to an allow-list of paths.
+
+Stdlib only: the worker applies this to itself after its own imports and before any learner
+code runs. Once applied, a process (and everything it starts) can never widen the rules again.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+import struct
+
+_SYS = {  # syscall numbers are the same on x86_64 and aarch64 for these three
+    "create_ruleset": 444,
+    "add_rule": 445,
+    "restrict_self": 446,
+}
+_PR_SET_NO_NEW_PRIVS = 38
+_CREATE_RULESET_VERSION = 1
+_RULE_PATH_BENEATH = 1
+
+# filesystem rights, by the ABI that introduced them
+FS_EXECUTE = 1 << 0
+FS_WRITE_FILE = 1 << 1
+FS_READ_FILE = 1 << 2
+FS_READ_DIR = 1 << 3
+FS_REMOVE_DIR = 1 << 4
+FS_REMOVE_FILE = 1 << 5
+FS_MAKE_CHAR = 1 << 6
+FS_MAKE_DIR = 1 << 7
+FS_MAKE_REG = 1 << 8
+FS_MAKE_SOCK = 1 << 9
+FS_MAKE_FIFO = 1 << 10
+FS_MAKE_BLOCK = 1 << 11
+FS_MAKE_SYM = 1 << 12
+FS_REFER = 1 << 13  # ABI 2
+FS_TRUNCATE = 1 << 14  # ABI 3
+FS_IOCTL_DEV = 1 << 15  # ABI 5
+NET_BIND_TCP = 1 << 0  # ABI 4
+NET_CONNECT_TCP = 1 << 1  # ABI 4
+SCOPE_ABSTRACT_UNIX = 1 << 0  # ABI 6
+SCOPE_SIGNAL = 1 << 1  # ABI 6
+
+READ = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
+_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
+
+
+class LandlockUnavailable(OSError):
+    pass
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def abi_version() -> int:
+    """The kernel's Landlock ABI version, or 0 when Landlock is not available here."""
+    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "aarch64"):
+        return 0
+    libc = _libc()
+    libc.syscall.restype = ctypes.c_long
+    version = libc.syscall(ctypes.c_long(_SYS["create_ruleset"]), None, ctypes.c_size_t(0),
+                           ctypes.c_uint32(_CREATE_RULESET_VERSION))
+    return max(int(version), 0)
+
+
+def handled_fs(abi: int) -> int:
+    rights = (1 << 13) - 1
+    if abi >= 2:
+        rights |= FS_REFER
+    if abi >= 3:
+        rights |= FS_TRUNCATE
+    if abi >= 5:
+        rights |= FS_IOCTL_DEV
+    return rights
+
+
+def confine(read_paths, write_paths, deny_tcp: bool = True) -> dict:
+    """Allow reading beneath ``read_paths`` and reading and writing beneath ``write_paths``;
+    everything else on the filesystem is refused, and (ABI 4+) so are TCP connect and bind,
+    and (ABI 6+) signals and abstract sockets to processes outside the sandbox.
+    Returns what was enforced. Raises LandlockUnavailable when the kernel has no Landlock."""
+    abi = abi_version()
+    if abi < 1:
+        raise LandlockUnavailable("Landlock is not available on this kernel")
+    fs = handled_fs(abi)
+    net = (NET_BIND_TCP | NET_CONNECT_TCP) if (deny_tcp and abi >= 4) else 0
+    scoped = (SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL) if abi >= 6 else 0
+    libc = _libc()
+    libc.syscall.restype = ctypes.c_long
+    attr = struct.pack("=QQQ", fs, net, scoped)
+    size = 24 if abi >= 6 else 16 if abi >= 4 else 8
+    buf = ctypes.create_string_buffer(attr[:size], size)
+    ruleset = libc.syscall(ctypes.c_long(_SYS["create_ruleset"]), buf, ctypes.c_size_t(size), ctypes.c_uint32(0))
+    if ruleset < 0:
+        raise LandlockUnavailable(f"landlock_create_ruleset failed: {os.strerror(ctypes.get_errno())}")
+    try:
+        for path in read_paths:
+            _allow(libc, ruleset, path, READ & fs)
+        for path in write_paths:
+            _allow(libc, ruleset, path, fs & ~FS_REFER if abi >= 2 else fs)
+        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise LandlockUnavailable(f"prctl(NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}")
+        if libc.syscall(ctypes.c_long(_SYS["restrict_self"]), ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
+            raise LandlockUnavailable(f"landlock_restrict_self failed: {os.strerror(ctypes.get_errno())}")
+    finally:
+        os.close(ruleset)
+    return {"abi": abi, "filesystem": True, "tcp": bool(net), "signals": bool(scoped)}
+
+
+def _allow(libc, ruleset: int, path: str, rights: int) -> None:
+    try:
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError:
+        return  # a path that does not exist needs no rule
+    try:
+        if not os.path.isdir(path):
+            rights &= _FILE_RIGHTS  # only file rights may be granted on a file
+        rule = ctypes.create_string_buffer(struct.pack("=Qi", rights, fd), 12)
+        if libc.syscall(ctypes.c_long(_SYS["add_rule"]), ctypes.c_int(ruleset),
+                        ctypes.c_int(_RULE_PATH_BENEATH), rule, ctypes.c_uint32(0)) != 0:
+            raise LandlockUnavailable(f"landlock_add_rule({path}) failed: {os.strerror(ctypes.get_errno())}")
+    finally:
+        os.close(fd)
