@@ -61,6 +61,7 @@ class RunOptions:
     python: str = sys.executable
     jax_cache_dir: str | None = None  # JAX's persistent compilation cache for these processes
     confine: bool = False  # learner code: Landlock confinement where the kernel has it
+    pool: Any = field(default=None, compare=False)  # a grader.pool.WorkerPool of warm workers
     extra_env: tuple[tuple[str, str], ...] = ()
 
 
@@ -114,7 +115,6 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
     pending = {t.name: [c.id for c in cases] for t in targets}
     report = RunReport(calls={}, load_problems={}, load_warnings={}, stdout="", stderr="",
                        streams_truncated=False, processes=0)
-    sandbox.become_subreaper()
     by_name = {t.name: t for t in targets}
     deadline = time.monotonic() + limits.total_seconds
     while any(pending.values()):
@@ -191,36 +191,61 @@ class _Capture:
         return self.data.decode("utf-8", errors="replace")
 
 
-def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
+@dataclass
+class Spawned:
+    """A started worker, blocked on reading its request: nothing of anyone's has run in it yet."""
+
+    proc: subprocess.Popen
+    channel_fd: int
+    scratch: str
+
+    def discard(self) -> None:
+        _kill_group(self.proc)
+        sandbox.unregister_worker(self.proc.pid)
+        sandbox.reap_orphans()  # descendants that left the worker's process group
+        os.close(self.channel_fd)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def spawn_worker(options: RunOptions, preload: bool = False) -> Spawned:
+    """Start a worker in a new session, with a scratch folder and a trimmed environment.
+    With ``preload`` it imports JAX and Flax before waiting for its request."""
+    sandbox.become_subreaper()
     scratch = tempfile.mkdtemp(prefix="grader-run-")
     read_fd, write_fd = os.pipe()
-    if options.jax_cache_dir:
-        os.makedirs(options.jax_cache_dir, exist_ok=True)
-    secret = secrets.token_hex(16)  # frames without it did not come from this run's worker
-    request = _encode_request(plan, pending, cases, limits, options, scratch, secret)
+    args = [options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(write_fd)]
     try:
         proc = subprocess.Popen(
-            [options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(write_fd)],
+            args + (["--preload"] if preload else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             pass_fds=(write_fd,), cwd=scratch, env=_child_env(scratch, options),
             start_new_session=True,
         )
+    except BaseException:
+        os.close(read_fd)
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     finally:
         os.close(write_fd)
-    report.processes += 1
     sandbox.register_worker(proc.pid)
-    feeder = threading.Thread(target=_feed, args=(proc.stdin, request), daemon=True)
+    return Spawned(proc, read_fd, scratch)
+
+
+def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
+    spawned = options.pool.take(options) if options.pool is not None else spawn_worker(options)
+    if options.jax_cache_dir:
+        os.makedirs(options.jax_cache_dir, exist_ok=True)
+    secret = secrets.token_hex(16)  # frames without it did not come from this run's worker
+    request = _encode_request(plan, pending, cases, limits, options, spawned.scratch, secret)
+    report.processes += 1
+    feeder = threading.Thread(target=_feed, args=(spawned.proc.stdin, request), daemon=True)
     feeder.start()
     session = _Session(plan, pending, limits, report, secret)
     try:
-        session.pump(proc, read_fd, deadline)
+        session.pump(spawned.proc, spawned.channel_fd, deadline)
     finally:
-        _kill_group(proc)
-        sandbox.unregister_worker(proc.pid)
-        sandbox.reap_orphans()  # descendants that left the worker's process group
-        os.close(read_fd)
+        spawned.discard()
         feeder.join(timeout=1)
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _feed(stdin, data: bytes) -> None:
