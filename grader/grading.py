@@ -13,11 +13,8 @@ from grader import feedback, wire
 from grader.catalogue import Case, Problem, Pitfall
 from grader.compare import compare_tree
 from grader.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
-from grader.runner import Limits, RunOptions, Target, run_targets
+from grader.runner import CaseInput, Limits, RunOptions, Target, run_targets
 from grader.trusted import Expected, GraderError, Raised, cache_dir, case_inputs, compute_expected
-
-LEARNER = "learner"
-
 
 @dataclass(frozen=True)
 class GradeOptions:
@@ -27,6 +24,15 @@ class GradeOptions:
     total_seconds: float | None = None  # default: a budget from the per-case limit
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One file to grade against one problem."""
+
+    problem: Problem
+    path: Path
+    display: str = ""
+
+
 def grade_problem(problem: Problem, solution: Path, display_name: str | None = None,
                   options: GradeOptions = GradeOptions(), expected: Expected | None = None) -> ProblemResult:
     """Grade ``solution`` on every case the grader can see (all of them, or only the visible
@@ -34,51 +40,95 @@ def grade_problem(problem: Problem, solution: Path, display_name: str | None = N
 
     ``expected`` skips computing (or reading the cache of) the expected outputs, so a class can
     be graded against outputs computed once, before any learner code ran."""
+    submission = Submission(problem, solution, display_name or "")
+    given = {problem.slug: expected} if expected is not None else None
+    return grade_files([submission], options, given)[0]
+
+
+def grade_files(submissions: list[Submission], options: GradeOptions = GradeOptions(),
+                expected: dict[str, Expected] | None = None) -> list[ProblemResult]:
+    """Grade one learner's files, one per problem, in the same worker processes (never another
+    learner's). Expected outputs come from ``expected`` (by slug) or are computed meanwhile."""
     began = time.monotonic()
-    solution = solution.resolve()
-    display = display_name or solution.name
-    all_cases = problem.cases()
-    only_visible = not problem.has_reference
-    cases = [c for c in all_cases if not (only_visible and c.hidden)]
-    pitfalls = problem.pitfalls() if not only_visible else []
-    per_case = options.case_seconds or problem.time_limit
-    limits = Limits(case_seconds=per_case, total_seconds=options.total_seconds or per_case * (len(cases) + 2))
+    plans = [_plan(s, options) for s in submissions]
+    if len({p.key for p in plans}) != len(plans):
+        raise ValueError("grade_files takes at most one file per problem")
     learner_run = replace(options.run, confine=True)
     if options.use_cache and learner_run.jax_cache_dir is None:
         # learner processes get a compilation cache of their own, never read by trusted runs
         learner_run = replace(learner_run, jax_cache_dir=str(cache_dir() / "jax" / "learner"))
+    inputs, targets = [], []
+    for plan in plans:
+        inputs += [CaseInput(f"{plan.key}/{c.id}", c.args) for c in case_inputs(plan.problem, plan.cases)]
+        targets.append(Target(plan.key, plan.path, plan.problem.entry_point,
+                              cases=tuple(f"{plan.key}/{c.id}" for c in plan.cases), case_seconds=plan.case_seconds))
+    limits = Limits(case_seconds=max(p.case_seconds for p in plans),
+                    total_seconds=options.total_seconds or sum(p.case_seconds * (len(p.cases) + 2) for p in plans))
+    known = dict(expected or {})
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = None
-        if expected is None and not only_visible:
-            pending = pool.submit(compute_expected, problem, options.run, options.use_cache)
-        report = run_targets([Target(LEARNER, solution, problem.entry_point)],
-                             case_inputs(problem, cases), limits, learner_run)
-        if pending is not None:
-            expected = pending.result()
-        elif expected is None:
-            expected = load_published_expected(problem)
+        missing = [p.problem for p in plans if p.problem.slug not in known and not p.only_visible]
+        pending = pool.submit(lambda: {q.slug: compute_expected(q, options.run, options.use_cache) for q in missing})
+        report = run_targets(targets, inputs, limits, learner_run)
+        known.update(pending.result())
+    for plan in plans:
+        if plan.problem.slug not in known:
+            known[plan.problem.slug] = load_published_expected(plan.problem)
+    seconds = time.monotonic() - began
+    return [_build_result(plan, report, known[plan.problem.slug], seconds / len(plans)) for plan in plans]
 
-    learner_file = str(solution)
+
+@dataclass(frozen=True)
+class _Plan:
+    key: str  # the target's name in the run, unique per submission
+    problem: Problem
+    path: Path
+    display: str
+    cases: list
+    pitfalls: list
+    only_visible: bool
+    case_seconds: float
+
+
+def _plan(s: Submission, options: GradeOptions) -> _Plan:
+    path = s.path.resolve()
+    only_visible = not s.problem.has_reference
+    cases = [c for c in s.problem.cases() if not (only_visible and c.hidden)]
+    return _Plan(key=s.problem.slug, problem=s.problem, path=path, display=s.display or path.name,
+                 cases=cases, pitfalls=s.problem.pitfalls() if not only_visible else [],
+                 only_visible=only_visible, case_seconds=options.case_seconds or s.problem.time_limit)
+
+
+def _build_result(plan: _Plan, report, expected: Expected, seconds: float) -> ProblemResult:
+    problem, key, display = plan.problem, plan.key, plan.display
+    learner_file = str(plan.path)
     result = ProblemResult(slug=problem.slug, title=problem.title, status=ProblemStatus.ERROR, cases=[],
                            stdout=report.stdout, stderr=report.stderr,
-                           streams_truncated=report.streams_truncated, only_visible=only_visible)
+                           streams_truncated=report.streams_truncated, only_visible=plan.only_visible)
+    # case ids are prefixed with the problem in a run shared by several files: take the prefix off
+    calls = {cid: _unprefixed(report.calls.get((key, f"{key}/{cid}")), key) for cid in (c.id for c in plan.cases)}
     result.notes = feedback.warning_notes(
-        report.load_warnings.get(LEARNER, []) + [w for c in report.calls.values() for w in c.warnings],
+        report.load_warnings.get(key, []) + [w for c in calls.values() if c for w in c.warnings],
         learner_file, display)
     if report.protections.get("unavailable"):
         result.notes.append(Note("Learner code ran without filesystem confinement on this machine "
                                  f"({report.protections['unavailable']}); see `grader doctor`."))
-    load_problem = report.load_problems.get(LEARNER)
+    load_problem = report.load_problems.get(key)
     if load_problem is not None:
         result.message, result.load_error = _load_message(load_problem, problem, learner_file, display)
-    for case in cases:
-        call = report.calls.get((LEARNER, case.id))
-        result.cases.append(_case_result(problem, case, call, expected, pitfalls, learner_file, display))
+    for case in plan.cases:
+        result.cases.append(_case_result(problem, case, calls[case.id], expected, plan.pitfalls,
+                                         learner_file, display))
     result.status = overall_status(result.cases, load_problem is not None)
     if result.status is ProblemStatus.NOT_IMPLEMENTED:
         result.message = f"{problem.entry_point} is not implemented yet: replace `raise NotImplementedError` with your solution."
-    result.seconds = time.monotonic() - began
+    result.seconds = seconds
     return result
+
+
+def _unprefixed(call, key: str):
+    if call is not None and call.detail:
+        call = replace(call, detail=call.detail.replace(f"{key}/", ""))
+    return call
 
 
 def _load_message(lp, problem: Problem, learner_file: str, display: str):

@@ -13,6 +13,7 @@ class CaseStatus(str, Enum):
     FAILED = "failed"
     ERROR = "error"
     TIMEOUT = "timeout"
+    NOT_SUBMITTED = "not_submitted"  # `grader grade`: the learner's file is not there
 
 
 class ProblemStatus(str, Enum):
@@ -21,6 +22,7 @@ class ProblemStatus(str, Enum):
     ERROR = "error"
     TIMEOUT = "timeout"
     NOT_IMPLEMENTED = "not_implemented"
+    NOT_SUBMITTED = "not_submitted"
 
 
 @dataclass(frozen=True)

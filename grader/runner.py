@@ -36,6 +36,7 @@ _BOOT = (
     "sys.path.remove({path!r}); w.main()"
 )
 
+JAX_CACHE_LINK = ".jax-cache"  # in the worker's scratch folder, a link to its compilation cache
 _ENV_PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
@@ -70,6 +71,8 @@ class Target:
     name: str
     path: Path
     function: str
+    cases: tuple[str, ...] | None = None  # ids of the cases to call it on (default: all)
+    case_seconds: float | None = None  # its own per-case limit (default: the run's)
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class RunReport:
 def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = Limits(),
                 options: RunOptions = RunOptions()) -> RunReport:
     """Call every target on every case in worker processes and report what happened."""
-    pending = {t.name: [c.id for c in cases] for t in targets}
+    pending = {t.name: list(t.cases) if t.cases is not None else [c.id for c in cases] for t in targets}
     report = RunReport(calls={}, load_problems={}, load_warnings={}, stdout="", stderr="",
                        streams_truncated=False, processes=0)
     by_name = {t.name: t for t in targets}
@@ -146,7 +149,7 @@ def _encode_request(plan, pending, cases, limits, options, scratch, secret) -> b
                      "cases": list(pending[t.name])} for t in plan],
         "cases": [c for c in case_specs if c["id"] in wanted],
         "max_output_bytes": limits.max_output_bytes,
-        "jax_cache_dir": options.jax_cache_dir,
+        "jax_cache_dir": JAX_CACHE_LINK if options.jax_cache_dir else None,
         "rlimits": limits.rlimits(),
         "sandbox": sandbox.learner_policy([str(t.path) for t in plan], scratch,
                                           [options.jax_cache_dir] if options.jax_cache_dir else []).as_request()
@@ -234,7 +237,10 @@ def spawn_worker(options: RunOptions, preload: bool = False) -> Spawned:
 def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
     spawned = options.pool.take(options) if options.pool is not None else spawn_worker(options)
     if options.jax_cache_dir:
+        # JAX puts the cache folder's name into every entry's key: reach each cache through the
+        # same relative name, so entries written by one process are found by the next
         os.makedirs(options.jax_cache_dir, exist_ok=True)
+        os.symlink(os.path.abspath(options.jax_cache_dir), os.path.join(spawned.scratch, JAX_CACHE_LINK))
     secret = secrets.token_hex(16)  # frames without it did not come from this run's worker
     request = _encode_request(plan, pending, cases, limits, options, spawned.scratch, secret)
     report.processes += 1
@@ -278,6 +284,7 @@ class _Session:
     def __init__(self, plan, pending, limits: Limits, report: RunReport, secret: str):
         self.plan, self.pending, self.limits, self.report = plan, pending, limits, report
         self.secret = secret
+        self.case_limits = {t.name: t.case_seconds for t in plan}
         self.reader = wire.FrameReader(limits.max_output_bytes + (1 << 20))
         self.out = _Capture(limits.max_stream_bytes)
         self.err = _Capture(limits.max_stream_bytes)
@@ -288,7 +295,11 @@ class _Session:
 
     # -- bookkeeping
     def _step_deadline(self) -> float:
-        limit = self.limits.startup_seconds if self.state == "starting" else self.limits.case_seconds
+        if self.state == "starting":
+            limit = self.limits.startup_seconds
+        else:
+            target = self.current[0] if self.current else self.active or self._next_target_to_load()
+            limit = self.case_limits.get(target) or self.limits.case_seconds
         return time.monotonic() + limit
 
     def _next_target_to_load(self) -> str | None:
@@ -417,7 +428,8 @@ class _Session:
         code = proc.returncode
         if failure == "timeout":
             over_total = time.monotonic() >= total_deadline
-            limit = "the total time limit" if over_total else f"the {self.limits.case_seconds:g} s limit"
+            seconds = self.case_limits.get(self.current[0] if self.current else None) or self.limits.case_seconds
+            limit = "the total time limit" if over_total else f"the {seconds:g} s limit"
             detail = f"stopped after {limit}"
         elif failure.startswith("protocol"):
             detail = "the result channel was tampered with or corrupted (" + failure[10:] + ")"

@@ -71,6 +71,11 @@ def cache_dir() -> Path:
     return Path(base) / "jax-flax-grader"
 
 
+def trusted_jax_cache() -> Path:
+    """JAX's compilation cache written by trusted runs only (reference and pitfalls)."""
+    return cache_dir() / "jax" / "trusted"
+
+
 def _versions() -> dict:
     out = {"python": sys.version, "machine": platform.machine()}
     for dist in ("jax", "jaxlib", "flax", "numpy"):
@@ -111,7 +116,7 @@ def compute_expected(problem: Problem, options: RunOptions = RunOptions(), use_c
         if found is not None:
             return found
     if options.jax_cache_dir is None:
-        options = replace(options, jax_cache_dir=str(cache_dir() / "jax" / "trusted"))
+        options = replace(options, jax_cache_dir=str(trusted_jax_cache()))
     expected = run_trusted(problem, options)
     if use_cache:
         _write_cache(path, expected)

@@ -7,7 +7,7 @@ those are clean, because a broken file makes every later check say the same thin
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +19,7 @@ from grader.results import CaseStatus, ProblemStatus
 from grader.runner import RunOptions
 from grader.schema import Finding, MetadataError
 from grader.signatures import SourceError, mismatch, top_level_functions
-from grader.trusted import Expected, GraderError, Raised, run_trusted, store_expected
+from grader.trusted import Expected, GraderError, Raised, run_trusted, store_expected, trusted_jax_cache
 
 PLACEHOLDER = "TODO(grader-new)"
 
@@ -243,8 +243,11 @@ def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], 
                   report: ProblemReport, say: Progress) -> list[Finding]:
     # two trusted runs in separate processes: their outputs must agree bit for bit
     say(f"{problem.slug}: running the reference and pitfalls twice")
+    trusted_run = options.run
+    if trusted_run.jax_cache_dir is None:  # the trusted compilation cache: only trusted runs write it
+        trusted_run = replace(trusted_run, jax_cache_dir=str(trusted_jax_cache()))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = [pool.submit(run_trusted, problem, options.run) for _ in range(2)]
+        runs = [pool.submit(run_trusted, problem, trusted_run) for _ in range(2)]
         outcomes = [_trusted_outcome(r) for r in runs]
     failures = [o for o in outcomes if isinstance(o, Finding)]
     if failures:

@@ -161,6 +161,7 @@ def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
     max_output = int(request.get("max_output_bytes", 64 * 1024 * 1024))
     protections = apply_sandbox(request.get("sandbox"))
     channel.send({"event": "ready", "protections": protections})
+    cases = {c["id"]: c for c in request["cases"]}
     for t_index, target in enumerate(request["targets"]):
         name = target["name"]
         with warnings.catch_warnings(record=True) as caught:
@@ -174,7 +175,8 @@ def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
                               "error": describe_exception(exc), "warnings": describe_warnings(caught)})
                 continue
         channel.send({"event": "load", "target": name, "ok": True, "warnings": describe_warnings(caught)})
-        for case in request["cases"]:
+        for case_id in target["cases"]:
+            case = cases[case_id]
             args = build_args(case, buffers, jnp)
             channel.send({"event": "start", "target": name, "case": case["id"]})
             with warnings.catch_warnings(record=True) as caught:

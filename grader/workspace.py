@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +16,7 @@ from pathlib import Path
 from grader.catalogue import Problem
 
 STATE_FILE = ".grader-state.json"
+LOCK_FILE = ".grader-state.lock"
 STATE_VERSION = 1
 
 
@@ -61,31 +65,57 @@ class Workspace:
         entry = self.load_state()["problems"].get(slug)
         return entry if isinstance(entry, dict) else {}
 
-    def update_problem(self, slug: str, **changes) -> dict:
-        state = self.load_state()
-        entry = state["problems"].setdefault(slug, {})
-        entry.update(changes)
-        self._save(state)
-        return entry
+    @contextmanager
+    def _locked(self):
+        """One read-modify-write of the state at a time (watch and check may run together)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / LOCK_FILE, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def update_problem(self, slug: str, change=None, **changes) -> dict:
+        """Apply ``changes`` (or ``change(entry) -> dict``) to a problem's entry, atomically."""
+        with self._locked():
+            state = self.load_state()
+            entry = state["problems"].setdefault(slug, {})
+            entry.update(change(dict(entry)) if change else changes)
+            self._save(state)
+            return entry
 
     def record_check(self, slug: str, status: str) -> None:
-        entry = self.problem_state(slug)
-        changes = {"status": status, "attempts": int(entry.get("attempts", 0)) + 1,
-                   "last_checked": _now()}
-        if status == "passed" and not entry.get("first_solved"):
-            changes["first_solved"] = _now()
-        self.update_problem(slug, **changes)
+        def change(entry: dict) -> dict:
+            out = {"status": status, "attempts": int(entry.get("attempts", 0)) + 1, "last_checked": _now()}
+            if status == "passed" and not entry.get("first_solved"):
+                out["first_solved"] = _now()
+            return out
+
+        self.update_problem(slug, change)
 
     def next_hint(self, problem: Problem) -> tuple[int, str] | None:
         """Reveal one more hint; returns (number, text) or None when all were shown."""
-        shown = int(self.problem_state(problem.slug).get("hints_shown", 0))
-        if shown >= len(problem.hints):
-            return None
-        self.update_problem(problem.slug, hints_shown=shown + 1)
-        return shown + 1, problem.hints[shown]
+        revealed = {}
+
+        def change(entry: dict) -> dict:
+            shown = int(entry.get("hints_shown", 0))
+            if shown < len(problem.hints):
+                revealed["hint"] = (shown + 1, problem.hints[shown])
+                return {"hints_shown": shown + 1}
+            return {}
+
+        self.update_problem(problem.slug, change)
+        return revealed.get("hint")
 
     def _save(self, state: dict) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.glob(".state-*.tmp"):  # left by a process killed mid-write
+            try:
+                if stale.stat().st_mtime < time.time() - 3600:
+                    stale.unlink()
+            except OSError:
+                pass
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w") as fh:

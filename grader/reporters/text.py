@@ -19,6 +19,7 @@ STATUS_STYLE = {
     "error": ("!", "red"),
     "timeout": ("⏱", "yellow"),
     "not_implemented": ("…", "yellow"),
+    "not_submitted": ("-", "yellow"),
 }
 VERDICT = {
     ProblemStatus.PASSED: "PASSED",
@@ -26,6 +27,7 @@ VERDICT = {
     ProblemStatus.ERROR: "ERROR",
     ProblemStatus.TIMEOUT: "TIMED OUT",
     ProblemStatus.NOT_IMPLEMENTED: "NOT IMPLEMENTED",
+    ProblemStatus.NOT_SUBMITTED: "NOT SUBMITTED",
 }
 MAX_DETAILED = 2  # visible failing cases shown with inputs, expected and received
 
@@ -187,3 +189,17 @@ def render_statement(problem: Problem, console: Console) -> None:
     args = ", ".join(a.name for a in problem.args)
     console.print(Text(f"Write {problem.entry_point}({args}) in your workspace file, then run "
                        f"`grader check {problem.slug}`.", style="italic"))
+
+
+def render_protections(found, console: Console) -> None:
+    table = Table(title="Protections against untrusted code on this machine", title_justify="left")
+    table.add_column("", width=1)
+    table.add_column("protection", no_wrap=True)
+    table.add_column("detail")
+    for p in found:
+        table.add_row(Text("✓", style="green") if p.active else Text("✗", style="red"), p.name, p.detail)
+    console.print(table)
+    missing = [p.name for p in found if not p.active]
+    if missing:
+        console.print(Text(f"Not enforced here: {', '.join(missing)}. In CI, run the grader as a separate "
+                           "user or in a container for these (see SECURITY.md).", style="yellow"))

@@ -1,0 +1,198 @@
+"""Grade submission folders: one learner's (``grader grade DIR``) or a whole class (``--many ROOT``).
+
+Each learner's files are read once, before any learner code runs, into a private folder of
+their own; the expected outputs are computed (or read from the trusted cache) before that too,
+and handed to every grading in memory. Each learner's files run together in worker processes of
+their own (never another learner's), with a private compilation cache copied from the one trusted
+runs wrote, so one learner's code cannot reach another's result through a shared process or file. A private copy that changed while others ran is graded again,
+alone, from the snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+from grader.catalogue import Catalogue, Problem
+from grader.grading import GradeOptions, Submission, grade_files, load_published_expected
+from grader.pool import WorkerPool
+from grader.submission import ProblemGrade, SubmissionResult, not_submitted, refused
+from grader.trusted import Expected, compute_expected, trusted_jax_cache
+
+Progress = Callable[[int, int], None]  # (pairs graded so far, pairs in all)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    grade: GradeOptions = GradeOptions()
+    jobs: int = 1
+
+
+@dataclass(frozen=True)
+class Learner:
+    name: str
+    folder: Path
+    shown: str  # the folder as the user named it, used in messages and annotations
+
+
+def select_problems(catalogue: Catalogue, slugs: list[str] | None) -> list[Problem]:
+    """The problems to grade, in track order; raises LookupError or MetadataError for a bad slug."""
+    if not slugs:
+        if catalogue.broken:
+            slug, findings = next(iter(catalogue.broken.items()))
+            raise LookupError(f"problem {slug!r} is broken: {findings[0]} (run `grader validate {slug}`)")
+        return list(catalogue.problems)
+    wanted = [catalogue.get(slug) for slug in dict.fromkeys(slugs)]
+    return sorted(wanted, key=lambda p: (p.position, p.slug))
+
+
+def discover_learners(root: Path, shown_root: str) -> list[Learner]:
+    """Every ``ROOT/<learner>/`` folder, sorted by name (hidden and ``_`` folders left out)."""
+    folders = sorted(p for p in root.iterdir()
+                     if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_")))
+    return [Learner(p.name, p, f"{shown_root.rstrip('/')}/{p.name}") for p in folders]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` with 1 <= K <= N; raises ValueError with a message for the user."""
+    k, sep, n = text.partition("/")
+    if not sep or not k.strip().isdigit() or not n.strip().isdigit():
+        raise ValueError(f"--shard must look like K/N (for instance 2/4), not {text!r}")
+    index, count = int(k), int(n)
+    if count < 1 or not 1 <= index <= count:
+        raise ValueError(f"--shard {text}: K must be between 1 and N")
+    return index, count
+
+
+def select_shard(learners: list[Learner], index: int, count: int) -> list[Learner]:
+    """The K-th of N deterministic slices: every N-th learner in name order, starting at K."""
+    ordered = sorted(learners, key=lambda learner: learner.name)
+    return ordered[index - 1::count]
+
+
+def expected_outputs(problems: list[Problem], options: GradeOptions) -> dict[str, Expected]:
+    """Expected outputs of every problem, from trusted processes; raises GraderError."""
+    return {p.slug: (compute_expected(p, options.run, options.use_cache) if p.has_reference
+                     else load_published_expected(p)) for p in problems}
+
+
+def grade_folder(problems: list[Problem], folder: Path, shown: str, options: BatchOptions = BatchOptions(),
+                 progress: Progress | None = None) -> SubmissionResult:
+    """Grade ``folder/<slug>.py`` for every problem; a missing file scores 0 as not submitted."""
+    learner = Learner(Path(shown).name or str(folder), folder, shown)
+    return grade_learners(problems, [learner], options, progress)[0]
+
+
+def grade_learners(problems: list[Problem], learners: list[Learner], options: BatchOptions = BatchOptions(),
+                   progress: Progress | None = None) -> list[SubmissionResult]:
+    """Grade every learner on every problem, ``options.jobs`` pairs at a time. Raises GraderError
+    when a problem itself cannot be graded."""
+    expected = expected_outputs(problems, options.grade)
+    with WorkerPool(size=max(1, options.jobs)) as pool:
+        # the learners' own processes: warm but never reused (one run each), each learner with a
+        # compilation cache of their own, seeded from the trusted one
+        learner_options = replace(options.grade, use_cache=False, run=replace(options.grade.run, pool=pool))
+        return _grade_all(problems, learners, options.jobs, learner_options, expected, progress)
+
+
+def _grade_all(problems, learners, jobs_at_once, learner_options, expected, progress) -> list[SubmissionResult]:
+    results = [SubmissionResult(learner.name, [None] * len(problems)) for learner in learners]
+    private: list[Path] = []
+    try:
+        jobs = []
+        for li, learner in enumerate(learners):
+            folder = Path(tempfile.mkdtemp(prefix="grader-learner-"))
+            private.append(folder)
+            _seed_compilation_cache(folder / "jax-cache")
+            for pi, problem in enumerate(problems):
+                job = _snapshot(learner, problem, folder)
+                if isinstance(job, ProblemGrade):
+                    results[li].problems[pi] = job
+                else:
+                    jobs.append((li, pi, *job))
+        total = len(learners) * len(problems)
+        done = total - len(jobs)
+        if progress:
+            progress(done, total)
+
+        def run(li, items):
+            """Grade one learner's files together in worker processes of their own."""
+            options = replace(learner_options, run=replace(learner_options.run,
+                                                           jax_cache_dir=str(private[li] / "jax-cache")))
+            submissions = [Submission(problems[pi], path, shown) for pi, path, _, shown in items]
+            results = grade_files(submissions, options, {s.problem.slug: expected[s.problem.slug] for s in submissions})
+            return [(item, result, _digest(item[1]) == hashlib.sha256(item[2]).hexdigest())
+                    for item, result in zip(items, results)]
+
+        by_learner: dict[int, list] = {}
+        for li, pi, path, data, shown in jobs:
+            by_learner.setdefault(li, []).append((pi, path, data, shown))
+        tampered = []
+        with ThreadPoolExecutor(max_workers=max(1, jobs_at_once)) as threads:
+            futures = {threads.submit(run, li, items): li for li, items in by_learner.items()}
+            for future in as_completed(futures):
+                li = futures[future]
+                for item, result, intact in future.result():
+                    if not intact:
+                        tampered.append((li, item))
+                        continue
+                    pi, _, _, shown = item
+                    results[li].problems[pi] = ProblemGrade(result, problems[pi].weight, shown)
+                    done += 1
+                if progress:
+                    progress(done, total)
+        for li, item in tampered:  # alone now: nothing else runs while the copy is graded again
+            pi, path, data, shown = item
+            path.write_bytes(data)
+            [(_, result, _)] = run(li, [item])
+            results[li].problems[pi] = ProblemGrade(result, problems[pi].weight, shown)
+            done += 1
+            if progress:
+                progress(done, total)
+    finally:
+        for folder in private:
+            shutil.rmtree(folder, ignore_errors=True)
+    for submission in results:
+        submission.seconds = sum(p.result.seconds for p in submission.problems)
+    return results
+
+
+def _seed_compilation_cache(target: Path) -> None:
+    """A learner's own compilation cache, started as a copy of what trusted runs compiled:
+    they read it and write to it, and no one else ever reads what they wrote."""
+    source = trusted_jax_cache()
+    if source.is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+
+
+def _snapshot(learner: Learner, problem: Problem, private: Path):
+    """Copy the learner's file into their private folder, or say why it will not be run."""
+    source = learner.folder / f"{problem.slug}.py"
+    shown = f"{learner.shown.rstrip('/')}/{problem.slug}.py"
+    cases = [c for c in problem.cases() if problem.has_reference or not c.hidden]
+    if source.is_symlink():
+        return ProblemGrade(refused(problem.slug, problem.title, cases,
+                                    f"{shown} is a symbolic link; submit the file itself."), problem.weight, shown)
+    if not source.exists():
+        return ProblemGrade(not_submitted(problem.slug, problem.title, cases, shown), problem.weight, shown)
+    if not source.is_file():
+        return ProblemGrade(refused(problem.slug, problem.title, cases,
+                                    f"{shown} is not a regular file."), problem.weight, shown)
+    data = source.read_bytes()
+    path = private / f"{problem.slug}.py"
+    path.write_bytes(data)
+    return path, data, shown
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""

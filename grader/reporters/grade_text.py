@@ -1,0 +1,71 @@
+"""Terminal output of ``grader grade``: one submission's verdicts, or a class's gradebook."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from grader.reporters.text import STATUS_STYLE
+from grader.results import CaseStatus
+from grader.submission import SubmissionResult, Threshold
+
+
+def render_submission(submission: SubmissionResult, threshold: Threshold, console: Console) -> None:
+    table = Table(title=f"Grading {submission.learner}", title_justify="left")
+    table.add_column("problem", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    for grade in submission.problems:
+        symbol, style = STATUS_STYLE[grade.result.status.value]
+        table.add_row(grade.result.slug, Text(f"{symbol} {grade.result.status.value}", style=style),
+                      f"{_num(grade.score)}/{_num(grade.max_score)}")
+    console.print(table)
+    for grade in submission.problems:
+        result = grade.result
+        if result.passed:
+            continue
+        console.print(Text(f"{result.slug}", style="bold"))
+        if result.message:
+            console.print(Text(f"  {result.message}"))
+        shown = {result.message}
+        for case in result.cases:
+            if case.status in (CaseStatus.PASSED, CaseStatus.NOT_SUBMITTED) or case.full_message in shown:
+                continue
+            shown.add(case.full_message)
+            hidden = " (hidden)" if case.visibility == "hidden" else ""
+            line = Text(f"  {case.id}{hidden}: {case.full_message}")
+            if case.error is not None and case.error.frames:
+                where = case.error.frames[-1]
+                line.append(f"  [{where.file}:{where.line}]", style="dim")
+            console.print(line)
+    _total(submission.score, submission.max_score, threshold.met(submission), threshold, console)
+
+
+def render_class(book: dict, met: dict[str, bool], threshold: Threshold, console: Console,
+                 written: list | None = None) -> None:
+    slugs = [p["slug"] for p in book["problems"]]
+    table = Table(title=f"Gradebook: {len(book['learners'])} learners", title_justify="left")
+    table.add_column("learner", no_wrap=True)
+    for slug in slugs:
+        table.add_column(slug, justify="right")
+    table.add_column("total", justify="right", no_wrap=True)
+    for row in book["learners"]:
+        total = Text(f"{_num(row['score'])}/{_num(row['max_score'])}",
+                     style="green" if met.get(row["learner"]) else "red")
+        table.add_row(row["learner"], *(_num(row["problems"][s]["score"]) for s in slugs), total)
+    console.print(table)
+    below = sum(1 for ok in met.values() if not ok)
+    console.print(Text(f"{len(met) - below} of {len(met)} learners meet the threshold ({threshold.describe()})."))
+    for path in written or []:
+        console.print(Text(f"Wrote {path}"), highlight=False)
+
+
+def _total(score: float, max_score: float, met: bool, threshold: Threshold, console: Console) -> None:
+    verdict = Text("threshold met" if met else "threshold not met", style="green" if met else "red")
+    console.print(Text(f"Total: {_num(score)}/{_num(max_score)} points · ") + verdict
+                  + Text(f" ({threshold.describe()})"))
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"

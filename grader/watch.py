@@ -1,0 +1,200 @@
+"""``grader watch``: the terminal around the watch loop.
+
+Keys arrive one at a time (cbreak mode), saves arrive from a watchfiles thread, verdicts from
+a grading thread; all of them reach the loop through this module's main thread, which alone
+touches the loop and the screen. The terminal is restored on quit, Ctrl-C, SIGTERM/SIGHUP and
+on any exception.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import select
+import shutil
+import signal
+import sys
+import termios
+import threading
+import tty
+from pathlib import Path
+from typing import Callable, TextIO
+
+from grader.catalogue import Problem
+from grader.grading import GradeOptions, grade_problem
+from grader.reporters.watch_view import render_screen
+from grader.results import ProblemResult
+from grader.watch_loop import RunRequest, WatchLoop
+from grader.workspace import Workspace
+
+Grade = Callable[[Problem, Path], ProblemResult]
+
+SAVE_STEP_MS = 150  # saves closer together than this are one save (editors write in two steps)
+POLL_SECONDS = 0.1
+
+_ENTER = "\x1b[?1049h\x1b[?25l"  # alternate screen, hide the cursor
+_LEAVE = "\x1b[?25h\x1b[?1049l"
+_CLEAR = "\x1b[H\x1b[2J"
+
+
+class WatchError(Exception):
+    """Watch cannot start here (no terminal, no problems)."""
+
+
+class _Stopped(Exception):
+    """SIGTERM or SIGHUP: leave like a quit, through the finally blocks."""
+
+
+def grader_for(options: GradeOptions) -> Grade:
+    """The default grading function: a real, isolated check of the learner's file."""
+    def grade(problem: Problem, path: Path) -> ProblemResult:
+        return grade_problem(problem, path, _display(path), options)
+    return grade
+
+
+class Terminal:
+    """cbreak mode and the alternate screen for the life of a ``with`` block, always undone."""
+
+    def __init__(self, fd: int, out: TextIO):
+        self.fd, self.out = fd, out
+        self.saved: list | None = None
+
+    def __enter__(self) -> "Terminal":
+        self.saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd, termios.TCSANOW)  # keys one by one, no echo; Ctrl-C still signals
+        self.out.write(_ENTER)
+        self.out.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.out.write(_LEAVE)
+            self.out.flush()
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+
+    def size(self) -> tuple[int, int]:
+        size = shutil.get_terminal_size((80, 24))
+        return size.columns, size.lines
+
+
+def run_watch(problems: list[Problem], workspace: Workspace, slug: str | None, grade: Grade,
+              fd: int | None = None, out: TextIO | None = None) -> int:
+    """Run the interactive loop on the terminal at ``fd`` until the learner quits. Returns an exit code."""
+    fd = sys.stdin.fileno() if fd is None else fd
+    out = sys.stdout if out is None else out
+    if not os.isatty(fd):
+        raise WatchError("grader watch needs an interactive terminal; use `grader check SLUG` in scripts")
+    loop = WatchLoop.open(problems, workspace, slug)
+    events: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    color = "NO_COLOR" not in os.environ
+    resized = threading.Event()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGWINCH)}
+
+    def stopped(signum, frame):
+        raise _Stopped()
+
+    signal.signal(signal.SIGTERM, stopped)
+    signal.signal(signal.SIGHUP, stopped)
+    signal.signal(signal.SIGWINCH, lambda *_: resized.set())
+    watcher = threading.Thread(target=_watch_files, args=(workspace.folder, events, stop), daemon=True)
+    try:
+        with Terminal(fd, out) as term:
+            watcher.start()
+            _draw(loop, term, color)
+            while not loop.quit:
+                changed = _read_keys(fd, loop, events, grade)
+                changed = _drain(events, loop, grade) or changed
+                if changed or resized.is_set():
+                    resized.clear()
+                    _draw(loop, term, color)
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except _Stopped:
+        return 143
+    finally:
+        stop.set()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _read_keys(fd: int, loop: WatchLoop, events: queue.Queue, grade: Grade) -> bool:
+    ready, _, _ = select.select([fd], [], [], POLL_SECONDS)
+    if not ready:
+        return False
+    data = os.read(fd, 64)
+    if not data:  # the terminal went away
+        loop.quit = True
+        return True
+    for key in data.decode("utf-8", errors="ignore"):
+        _start(loop.on_key(key), events, grade)
+        if loop.quit:
+            break
+    return True
+
+
+def _drain(events: queue.Queue, loop: WatchLoop, grade: Grade) -> bool:
+    changed = False
+    while True:
+        try:
+            kind, payload = events.get_nowait()
+        except queue.Empty:
+            return changed
+        changed = True
+        if kind == "saved":
+            _start(loop.on_saved(payload), events, grade)
+        elif kind == "graded":
+            request, result, error = payload
+            _start(loop.on_graded(request, result, error), events, grade)
+        elif kind == "watching":
+            loop.watching = True
+        elif kind == "watch-failed":
+            loop.message = f"Cannot watch for saves ({payload}); press c to check."
+
+
+def _start(request: RunRequest | None, events: queue.Queue, grade: Grade) -> None:
+    if request is None:
+        return
+
+    def work():
+        try:
+            events.put(("graded", (request, grade(request.problem, request.path), "")))
+        except Exception as exc:  # a broken problem: say so on screen, keep the loop alive
+            events.put(("graded", (request, None, f"{type(exc).__name__}: {exc}")))
+
+    # a daemon thread: quitting never waits for a check in flight
+    threading.Thread(target=work, daemon=True).start()
+
+
+def _watch_files(folder: Path, events: queue.Queue, stop: threading.Event) -> None:
+    try:
+        import watchfiles
+
+        folder.mkdir(parents=True, exist_ok=True)
+        announced = False
+        # yield_on_timeout: an empty batch first says the watcher is running, then lets stop be seen
+        for changes in watchfiles.watch(folder, stop_event=stop, step=SAVE_STEP_MS, rust_timeout=300,
+                                        yield_on_timeout=True, recursive=False, raise_interrupt=False):
+            if not announced:
+                announced = True
+                events.put(("watching", None))
+            paths = {Path(p) for _, p in changes}
+            if paths:
+                events.put(("saved", paths))
+    except Exception as exc:  # no inotify, a vanished folder, ...: keys still work
+        events.put(("watch-failed", str(exc)))
+
+
+def _draw(loop: WatchLoop, term: Terminal, color: bool) -> None:
+    width, height = term.size()
+    term.out.write(_CLEAR + render_screen(loop, width, height, color))
+    term.out.flush()
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

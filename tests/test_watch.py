@@ -1,0 +1,242 @@
+"""``grader watch`` driven in a real pseudo-terminal, and its loop driven directly."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+from pexpect import fdpexpect
+
+from conftest import COURSE
+from grader.catalogue import load_catalogue
+from grader.reporters.watch_view import render_screen
+from grader.results import ProblemResult, ProblemStatus
+from grader.watch import Terminal
+from grader.watch_loop import WatchLoop
+from grader.workspace import Workspace
+
+RIGHT = "import jax.numpy as jnp\n\n\ndef scale_by(x, factor):\n    return x * factor\n"
+WRONG = "import jax.numpy as jnp\n\n\ndef scale_by(x, factor):\n    return x + factor\n"
+
+
+@pytest.fixture
+def course(tmp_path):
+    """The fixture course with a second problem, so that n and p have somewhere to go."""
+    root = tmp_path / "course"
+    shutil.copytree(COURSE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("problems", "reference"):
+        shutil.copytree(root / part / "scale-by", root / part / "scale-again")
+    toml = root / "problems" / "scale-again" / "problem.toml"
+    toml.write_text(toml.read_text().replace('title = "Scale an array"', 'title = "Scale it again"')
+                    .replace("position = 1", "position = 2"))
+    return root
+
+
+class Pty:
+    """A child process on its own pseudo-terminal, which it has as controlling terminal."""
+
+    def __init__(self, args: list[str], rows: int = 40, cols: int = 100, cwd: Path | None = None):
+        self.master, self.slave = os.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.before = termios.tcgetattr(self.slave)
+        env = dict(os.environ, NO_COLOR="1", TERM="xterm")
+        env.pop("COLUMNS", None)
+        env.pop("LINES", None)
+        self.proc = subprocess.Popen(
+            args, stdin=self.slave, stdout=self.slave, stderr=self.slave, cwd=cwd, env=env,
+            start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+        self.term = fdpexpect.fdspawn(self.master, timeout=60, encoding="utf-8")
+
+    def expect(self, pattern: str, timeout: float = 60) -> str:
+        self.term.expect_exact(pattern, timeout=timeout)
+        return self.term.before + self.term.after
+
+    def wait(self, timeout: float = 30) -> int:
+        code = self.proc.wait(timeout=timeout)
+        return code
+
+    def attrs(self) -> list:
+        return termios.tcgetattr(self.slave)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def watch(root: Path, *args: str, **kw) -> Pty:
+    ws = root / "workspace"
+    return Pty([sys.executable, "-m", "grader", "--root", str(root), "--workspace", str(ws), "watch", *args],
+               cwd=root, **kw)
+
+
+def save(path: Path, text: str) -> None:
+    """Save like an editor that writes a temporary file and renames it over the original."""
+    tmp = path.with_name(f".{path.name}.swp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def test_watch_checks_each_save_and_every_key_does_what_the_footer_says(course):
+    ws = course / "workspace"
+    t = watch(course)
+    try:
+        screen = t.expect("saves are checked")
+        assert "scale-by · Scale an array" in screen
+        assert "Multiply an array by a scalar" in screen  # the summary
+        assert "0/2 solved" in screen
+        t.expect("q quit")
+
+        save(ws / "scale-by.py", WRONG)
+        t.expect("FAILED")
+        save(ws / "scale-by.py", RIGHT)
+        t.expect("1/2 solved")
+        screen = t.expect("Solved! Press n for the next problem.")
+        assert "PASSED" in screen
+
+        t.term.send("h")
+        t.expect("Hint 1/2: Multiply.")
+        t.term.send("h")
+        t.expect("Hint 2/2: Return x * factor.")
+        t.term.send("s")
+        t.expect("arrives as a float32 array")
+        t.term.send("l")
+        t.expect("difficulty")  # the list's table
+        screen = t.expect("not started")
+        assert "scale-by" in screen and "passed" in screen and "scale-again" in screen
+        t.term.send("c")
+        t.expect("Checking scale-by")
+        t.expect("PASSED")
+
+        t.term.send("n")
+        screen = t.expect("scale-again · Scale it again")
+        assert (ws / "scale-again.py").exists()  # opened problems get their copy of the stub
+        t.term.send("n")
+        t.expect("This is the last problem.")
+        save(ws / "scale-again.py", WRONG)
+        t.expect("FAILED")
+        t.term.send("r")
+        t.expect("[y/N]")
+        t.term.send("x")
+        t.expect("Nothing changed.")
+        assert (ws / "scale-again.py").read_text() == WRONG
+        t.term.send("r")
+        t.expect("[y/N]")
+        t.term.send("y")
+        t.expect("Restored scale-again.py from the stub.")
+        assert (ws / "scale-again.py").read_text() == (course / "problems" / "scale-again" / "stub.py").read_text()
+
+        t.term.send("p")
+        t.expect("You solved this one already.")
+        t.term.send("q")
+        assert t.wait() == 0
+        assert t.attrs() == t.before
+    finally:
+        t.close()
+    state = Workspace(ws).load_state()["problems"]
+    assert state["scale-by"]["status"] == "passed" and state["scale-by"]["attempts"] == 3
+    assert state["scale-by"]["hints_shown"] == 2
+    assert state["scale-again"]["status"] == "failed"
+
+
+def test_watch_opens_on_the_first_unsolved_problem(course):
+    Workspace(course / "workspace").record_check("scale-by", "passed")
+    t = watch(course)
+    try:
+        t.expect("scale-again · Scale it again")
+        t.term.send("q")
+        assert t.wait() == 0
+    finally:
+        t.close()
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_a_small_terminal_gets_the_essentials_and_is_restored_when_interrupted(course, stop):
+    t = watch(course, "scale-again", rows=8, cols=40)
+    try:
+        screen = t.expect("r q")  # the footer, without labels
+        assert "scale-again" in screen and "summary" not in screen
+        time.sleep(0.3)
+        if stop == "ctrl-c":
+            t.term.send("\x03")
+            assert t.wait() == 130
+        else:
+            t.proc.send_signal(signal.SIGTERM)
+            assert t.wait() == 143
+        assert t.attrs() == t.before
+    finally:
+        t.close()
+
+
+def test_the_terminal_is_restored_when_the_loop_crashes():
+    master, slave = os.openpty()
+    try:
+        before = termios.tcgetattr(slave)
+        with open(os.devnull, "w") as out, pytest.raises(RuntimeError):
+            with Terminal(slave, out):
+                assert termios.tcgetattr(slave)[3] & termios.ICANON == 0  # cbreak while inside
+                raise RuntimeError("boom")
+        assert termios.tcgetattr(slave) == before
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+# ---------------------------------------------------------------- the loop, without a terminal
+
+def _result(slug: str, status: ProblemStatus) -> ProblemResult:
+    return ProblemResult(slug=slug, title="", status=status, cases=[])
+
+
+def test_the_newest_save_wins_and_no_check_starts_while_one_runs(course, tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    loop = WatchLoop.open(load_catalogue(course).problems, ws)
+    assert loop.on_saved({loop.path}) is None  # the fresh copy of the stub is not checked
+    save(loop.path, WRONG)
+    first = loop.on_saved({loop.path})
+    assert first is not None
+    save(loop.path, RIGHT)
+    assert loop.on_saved({loop.path}) is None and loop.queued  # in flight: wait
+    follow = loop.on_graded(first, _result("scale-by", ProblemStatus.FAILED))
+    assert follow is not None and follow.digest != first.digest and loop.result is None
+    assert loop.on_saved({loop.path}) is None  # the same content again (a second write)
+    loop.on_graded(follow, _result("scale-by", ProblemStatus.PASSED))
+    assert loop.result.status is ProblemStatus.PASSED and loop.message.startswith("Solved")
+    assert loop.on_saved({tmp_path / "elsewhere.py"}) is None
+    assert ws.problem_state("scale-by")["attempts"] == 2
+
+
+def test_a_verdict_for_a_problem_left_behind_is_recorded_but_not_shown(course, tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    loop = WatchLoop.open(load_catalogue(course).problems, ws)
+    request = loop.on_key("c")
+    loop.on_key("n")
+    loop.on_graded(request, _result("scale-by", ProblemStatus.PASSED))
+    assert loop.problem.slug == "scale-again" and loop.result is None
+    assert ws.problem_state("scale-by")["status"] == "passed"
+    assert "1/2 solved" in render_screen(loop, 80, 30, color=False)
+
+
+def test_the_screen_fits_the_terminal(course, tmp_path):
+    loop = WatchLoop.open(load_catalogue(course).problems, Workspace(tmp_path / "ws"))
+    loop.on_key("s")
+    for width, height in ((100, 40), (60, 12), (40, 8), (20, 4)):
+        lines = render_screen(loop, width, height, color=False).split("\n")
+        assert len(lines) <= height
+        assert all(len(line) <= width for line in lines)
+        assert "q" in lines[-1]
