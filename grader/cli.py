@@ -246,15 +246,19 @@ def watch_command(
 ) -> None:
     """Check your file every time you save it; single keys move between problems, show hints and more."""
     s: Session = ctx.obj
+    from grader.pool import WorkerPool
     from grader.watch import WatchError, grader_for, run_watch
 
     if slug is not None:
         s.problem(slug)
-    try:
-        code = run_watch(s.catalogue.problems, s.workspace, slug,
-                         grader_for(GradeOptions(run=RunOptions(platform=platform))))
-    except (WatchError, LookupError) as exc:
-        fail(s, str(exc))
+    # a worker that has already imported JAX waits for each save; each one is used once
+    with WorkerPool(size=1) as pool:
+        run = RunOptions(platform=platform, pool=pool)
+        pool.warm(run)
+        try:
+            code = run_watch(s.catalogue.problems, s.workspace, slug, grader_for(GradeOptions(run=run)))
+        except (WatchError, LookupError) as exc:
+            fail(s, str(exc))
     raise typer.Exit(code)
 
 
