@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,15 @@ class GradeOptions:
     use_cache: bool = True
     case_seconds: float | None = None  # default: the problem's time_limit
     total_seconds: float | None = None  # default: a budget from the per-case limit
+
+
+def memory_limit() -> int:
+    """Address space allowed to learner processes: $GRADER_MEMORY_LIMIT_MB, else 4 GiB."""
+    value = os.environ.get("GRADER_MEMORY_LIMIT_MB", "")
+    try:
+        return max(256, int(value)) << 20 if value else Limits().address_space_bytes
+    except ValueError:
+        raise GraderError(f"GRADER_MEMORY_LIMIT_MB must be a whole number of MiB, not {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,8 @@ def grade_files(submissions: list[Submission], options: GradeOptions = GradeOpti
         targets.append(Target(plan.key, plan.path, plan.problem.entry_point,
                               cases=tuple(f"{plan.key}/{c.id}" for c in plan.cases), case_seconds=plan.case_seconds))
     limits = Limits(case_seconds=max(p.case_seconds for p in plans),
-                    total_seconds=options.total_seconds or sum(p.case_seconds * (len(p.cases) + 2) for p in plans))
+                    total_seconds=options.total_seconds or sum(p.case_seconds * (len(p.cases) + 2) for p in plans),
+                    address_space_bytes=memory_limit())
     known = dict(expected or {})
     with ThreadPoolExecutor(max_workers=1) as pool:
         missing = [p.problem for p in plans if p.problem.slug not in known and not p.only_visible]

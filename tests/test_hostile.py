@@ -172,3 +172,16 @@ def test_grader_keeps_serving_and_bystanders_pass(suite):
 def test_nothing_written_into_the_repository(suite):
     assert not (REPO / "results.json").exists()
     assert not (COURSE / "results.json").exists()
+
+
+def test_memory_limit_is_configurable(tmp_path):
+    bomb = tmp_path / "bomb.py"
+    # numpy.empty reserves address space without touching it: quick, and counted by RLIMIT_AS
+    bomb.write_text("import numpy as np\n\ndef scale_by(x, factor):\n"
+                    "    hoard = np.empty(1500 << 20, dtype=np.uint8)\n    return x * factor\n")
+    roomy = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(bomb), "--format", "json")
+    assert roomy.json()["status"] == "passed"  # 1.5 GiB fits in the default 4 GiB
+    tight = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(bomb), "--format", "json",
+                    env={"GRADER_MEMORY_LIMIT_MB": "2000"})
+    assert tight.json()["status"] == "error"  # JAX takes a good part of 2000 MiB of address space itself
+    assert "MemoryError" in tight.json()["cases"][0]["message"]

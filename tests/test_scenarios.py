@@ -88,3 +88,28 @@ def test_every_seed_problem_has_scenarios():
         directives = [read_directive(p) for p in SCENARIOS if p.parent.name == slug]
         assert sum(1 for s, _ in directives if s == "passed") >= 3, slug
         assert sum(1 for s, _ in directives if s != "passed") >= 3, slug
+
+
+def _first_pitfall_scenario(slug):
+    for path in SCENARIOS:
+        if path.parent.name == slug and read_directive(path)[1]:
+            return path
+    raise AssertionError(f"{slug} has no scenario that makes a known mistake")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_known_mistake_is_named_in_text_output(graded, slug):
+    """The text verdict carries the pitfall's own message, as the JSON one does."""
+    import tomllib
+
+    path = _first_pitfall_scenario(slug)
+    _, pitfall = read_directive(path)
+    with open(REPO / "reference" / slug / "pitfalls.toml", "rb") as fh:
+        messages = {p["id"]: p["message"] for p in tomllib.load(fh)["pitfalls"]}
+    text = run_cli("check", slug, "--file", str(path))
+    assert text.code == 1
+    flat = " ".join(text.stdout.split())
+    assert "Known mistake" in flat
+    assert " ".join(messages[pitfall].split()) in flat
+    report = graded[path].json()
+    assert any(messages[pitfall] in c["message"] for c in report["cases"] if c["pitfall"] == pitfall)
