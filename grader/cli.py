@@ -311,7 +311,7 @@ def grade_command(
     format: str = typer.Option("text", "--format", help="text, json, junit or gradescope (text only with --many)."),
     output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file; with --many, the gradebook folder (default: gradebook)."),
     min_score: Optional[str] = typer.Option(None, "--min-score", help="Points (7.5) or share (80%) needed for exit code 0 (default: every problem passed)."),
-    jobs: int = typer.Option(1, "--jobs", min=1, help="Problems graded at once (each in its own processes)."),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="Learners graded at once (each in worker processes of their own)."),
     shard: Optional[str] = typer.Option(None, "--shard", help="K/N: with --many, grade only the K-th of N slices of the class."),
     hidden_visibility: str = typer.Option("after_published", "--hidden-visibility", help="Gradescope visibility of hidden cases: hidden, after_due_date, after_published or visible."),
     platform: str = typer.Option("cpu", "--platform", help="JAX platform for running code (cpu keeps verdicts reproducible)."),
