@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader import feedback, wire
-from grader.catalogue import Case, Problem, Pitfall
+from grader.catalogue import Case, Pitfall, Problem, build_args
 from grader.compare import compare_tree
 from grader.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
 from grader.runner import CaseInput, Limits, RunOptions, Target, run_targets
@@ -211,8 +211,6 @@ def _match_raised(etype: str, message: str, case: Case, expected: Expected, pitf
 
 def _shown_inputs(problem: Problem, case: Case) -> dict:
     """The inputs of a visible case, as the learner's function receives them."""
-    from grader.catalogue import build_args
-
     return {a.name: v for a, v in zip(problem.args, build_args(problem, case))}
 
 

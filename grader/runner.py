@@ -138,7 +138,7 @@ def _encode_request(plan, pending, cases, limits, options, scratch, secret) -> b
         args = []
         for value in case.args:
             spec, bufs = wire.encode_value(value, _classify_input, 1 << 30)
-            spec = _shift_buffers(spec, len(buffers))
+            spec = wire.offset_buffers(spec, len(buffers))
             buffers.extend(bufs)
             args.append(spec)
         case_specs.append({"id": case.id, "args": args})
@@ -162,12 +162,6 @@ def _classify_input(value):
     if isinstance(value, np.ndarray):
         return "numpy", value
     return None
-
-
-def _shift_buffers(spec, offset):
-    if spec.get("t") == "array":
-        return dict(spec, buf=spec["buf"] + offset)
-    return spec
 
 
 def _child_env(scratch: str, options: RunOptions) -> dict:

@@ -185,7 +185,7 @@ def _encode(expected: Expected) -> bytes:
         if isinstance(value, Raised):
             return {"raised": [value.type, value.message]}
         spec, bufs = wire.encode_value(value, _classify_decoded, 1 << 40)
-        spec = _offset(spec, len(buffers))
+        spec = wire.offset_buffers(spec, len(buffers))
         buffers.extend(bufs)
         return {"value": spec}
 
@@ -201,16 +201,6 @@ def _classify_decoded(value):
     if isinstance(value, wire.ArrayValue):
         return value.origin, value.data
     return None
-
-
-def _offset(spec, offset):
-    if isinstance(spec, dict):
-        if spec.get("t") == "array":
-            return dict(spec, buf=spec["buf"] + offset)
-        return {k: _offset(v, offset) for k, v in spec.items()}
-    if isinstance(spec, list):
-        return [_offset(v, offset) for v in spec]
-    return spec
 
 
 def _decode(data: bytes) -> Expected | None:

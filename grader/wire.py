@@ -157,6 +157,17 @@ def encode_value(value: Any, classify, max_bytes: int) -> tuple[Any, list[bytes]
     return enc(value, 0), buffers
 
 
+def offset_buffers(spec: Any, offset: int) -> Any:
+    """The same spec with every buffer index moved by ``offset``, for specs sharing one frame."""
+    if isinstance(spec, dict):
+        if spec.get("t") == "array":
+            return dict(spec, buf=spec["buf"] + offset)
+        return {k: offset_buffers(v, offset) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [offset_buffers(v, offset) for v in spec]
+    return spec
+
+
 def _type_name(v) -> str:
     cls = type(v)
     return f"{cls.__module__}.{cls.__qualname__}"
