@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,28 +48,38 @@ def check_times(cache: Path) -> tuple[float, float]:
     return cold, warm
 
 
-def watch_verdict(cache: Path) -> float:
-    """The verdict after a save in `watch`: a warm worker, caches filled, one run."""
+def watch_verdict(cache: Path, folder: Path) -> tuple[float, float]:
+    """The verdicts after a save in `watch`: the quick one (the worker kept between saves) and
+    the confirmed one (a warm fresh worker), caches filled. Each save changes the file a little,
+    as an edit does, so every check loads a new version of it."""
     os.environ["GRADER_CACHE_DIR"] = str(cache)
     sys.path.insert(0, str(REPO))
     from grader.catalogue import load_catalogue
     from grader.grading import GradeOptions, grade_problem
+    from grader.live import LiveWorker
     from grader.pool import WorkerPool
     from grader.runner import RunOptions
+    from grader.watch import QuickCheck
 
     problem = load_catalogue(REPO).get(SLUG)
-    solution = REPO / "reference" / SLUG / "solution.py"
-    times = []
-    with WorkerPool() as pool:
+    solution = folder / f"{SLUG}.py"
+    source = (REPO / "reference" / SLUG / "solution.py").read_text()
+    quick_times, confirmed_times = [], []
+    with WorkerPool() as pool, LiveWorker() as live:
         options = GradeOptions(run=RunOptions(pool=pool))
-        grade_problem(problem, solution, options=options)  # fills the caches
-        for _ in range(5):
-            time.sleep(3)  # the replacement worker warms up while the learner edits
+        quick = QuickCheck(options, live)
+        for save in range(6):
+            solution.write_text(source + f"\n# save {save}\n")
+            time.sleep(3)  # the learner edits; the replacement worker warms up meanwhile
             began = time.perf_counter()
-            result = grade_problem(problem, solution, options=options)
-            times.append(time.perf_counter() - began)
-            assert result.passed
-    return statistics.median(times)
+            assert quick(problem, solution).passed
+            if save:  # the first save after opening the problem fills the kept worker's caches
+                quick_times.append(time.perf_counter() - began)
+            time.sleep(1)
+            began = time.perf_counter()
+            assert grade_problem(problem, solution, options=options).passed
+            confirmed_times.append(time.perf_counter() - began)
+    return statistics.median(quick_times), statistics.median(confirmed_times)
 
 
 def class_of(n: int, folder: Path) -> Path:
@@ -96,17 +107,16 @@ def grade_class(root: Path, cache: Path, jobs: int) -> tuple[float, int]:
     return seconds, rss
 
 
-def naive_one(slug: str, learner_file: Path, cache: Path) -> float:
-    """The naive way: a fresh process for the reference and one for the learner, no caches."""
-    code = ("import sys; sys.path.insert(0, %r)\n"
-            "from pathlib import Path\n"
-            "from grader.catalogue import load_catalogue\n"
-            "from grader.grading import GradeOptions, grade_problem\n"
-            "p = load_catalogue(Path(%r)).get(%r)\n"
-            "grade_problem(p, Path(%r), options=GradeOptions(use_cache=False))\n") % (str(REPO), str(REPO), slug, str(learner_file))
-    env = dict(os.environ, GRADER_CACHE_DIR=str(cache))
+def naive_class(root: Path, learners: int) -> float:
+    """The naive way (bench/naive.py) for the first ``learners`` learners, two at a time."""
+    def one_learner(i: int) -> None:
+        for slug in SEEDS:
+            subprocess.run([sys.executable, str(REPO / "bench" / "naive.py"), slug,
+                            str(root / f"learner-{i:02d}" / f"{slug}.py")], check=True, capture_output=True)
+
     began = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(one_learner, range(learners)))
     return time.perf_counter() - began
 
 
@@ -125,17 +135,17 @@ def main() -> None:
         cold, warm = check_times(tmp / "cache")
         rows.append((f"grader check {SLUG}, caches empty (cold)", cold))
         rows.append((f"grader check {SLUG}, caches filled (warm)", warm))
-        rows.append(("verdict after a save in watch (warm worker)", watch_verdict(tmp / "cache")))
+        quick, confirmed = watch_verdict(tmp / "cache", tmp)
+        rows.append(("watch: quick verdict after a save (worker kept between saves)", quick))
+        rows.append(("watch: confirmed verdict after a save (warm fresh worker)", confirmed))
         if not args.quick:
             root = class_of(args.learners, tmp)
             seconds, rss_kb = grade_class(root, tmp / "class-cache", jobs=2)
             rows.append((f"grade --many: {args.learners} learners x {len(SEEDS)} problems, --jobs 2", seconds))
-            sample = [naive_one(slug, root / f"learner-{i:02d}" / f"{slug}.py", tmp / "naive-cache")
-                      for i in range(args.naive_sample) for slug in SEEDS]
-            per_learner = sum(sample) / args.naive_sample
-            naive_total = per_learner * args.learners / 2  # two at a time on two cores, at best
-            rows.append((f"naive way, same class, extrapolated from {args.naive_sample} learners "
-                         f"(two processes per problem, no caches, 2 in parallel)", naive_total))
+            sample = naive_class(root, args.naive_sample)
+            naive_total = sample * args.learners / args.naive_sample
+            rows.append((f"naive way (bench/naive.py), same class, extrapolated from {args.naive_sample} "
+                         f"learners graded two at a time", naive_total))
             rows.append(("grader process peak RSS while grading the class (MB)", rss_kb / 1024))
     width = max(len(r[0]) for r in rows)
     print(f"{'figure':<{width}}  {'value':>9}  {'x floor':>8}")

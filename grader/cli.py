@@ -243,20 +243,25 @@ def watch_command(
     ctx: typer.Context,
     slug: Optional[str] = typer.Argument(None, help="The problem to open (default: the first one you have not solved)."),
     platform: str = typer.Option("cpu", "--platform", help="JAX platform for running code (cpu keeps verdicts reproducible)."),
+    quick: bool = typer.Option(True, "--quick/--no-quick",
+                               help="Show a quick verdict from a worker kept between saves before the one from a fresh process."),
 ) -> None:
     """Check your file every time you save it; single keys move between problems, show hints and more."""
     s: Session = ctx.obj
+    from grader.live import LiveWorker
     from grader.pool import WorkerPool
-    from grader.watch import WatchError, grader_for, run_watch
+    from grader.watch import QuickCheck, WatchError, grader_for, run_watch
 
     if slug is not None:
         s.problem(slug)
     # a worker that has already imported JAX waits for each save; each one is used once
-    with WorkerPool(size=1) as pool:
+    with WorkerPool(size=1) as pool, LiveWorker() as live:
         run = RunOptions(platform=platform, pool=pool)
         pool.warm(run)
+        options = GradeOptions(run=run)
         try:
-            code = run_watch(s.catalogue.problems, s.workspace, slug, grader_for(GradeOptions(run=run)))
+            code = run_watch(s.catalogue.problems, s.workspace, slug, grader_for(options),
+                             quick=QuickCheck(options, live) if quick else None)
         except (WatchError, LookupError) as exc:
             fail(s, str(exc))
     raise typer.Exit(code)

@@ -63,6 +63,7 @@ class RunOptions:
     jax_cache_dir: str | None = None  # JAX's persistent compilation cache for these processes
     confine: bool = False  # learner code: Landlock confinement where the kernel has it
     pool: Any = field(default=None, compare=False)  # a grader.pool.WorkerPool of warm workers
+    live: Any = field(default=None, compare=False)  # a grader.live.LiveWorker kept between runs
     extra_env: tuple[tuple[str, str], ...] = ()
 
 
@@ -131,7 +132,7 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
     return report
 
 
-def _encode_request(plan, pending, cases, limits, options, scratch, secret) -> bytes:
+def _encode_request(plan, pending, cases, limits, options, scratch, secret, cpu_runs=1) -> bytes:
     buffers: list[bytes] = []
     case_specs = []
     for case in cases:
@@ -150,7 +151,7 @@ def _encode_request(plan, pending, cases, limits, options, scratch, secret) -> b
         "cases": [c for c in case_specs if c["id"] in wanted],
         "max_output_bytes": limits.max_output_bytes,
         "jax_cache_dir": JAX_CACHE_LINK if options.jax_cache_dir else None,
-        "rlimits": limits.rlimits(),
+        "rlimits": dict(limits.rlimits(), cpu=limits.rlimits()["cpu"] * cpu_runs),
         "sandbox": sandbox.learner_policy([str(t.path) for t in plan], scratch,
                                           [options.jax_cache_dir] if options.jax_cache_dir else []).as_request()
         if options.confine else None,
@@ -204,55 +205,71 @@ class Spawned:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def spawn_worker(options: RunOptions, preload: bool = False) -> Spawned:
+def spawn_worker(options: RunOptions, preload: bool = False, serve: bool = False) -> Spawned:
     """Start a worker in a new session, with a scratch folder and a trimmed environment.
-    With ``preload`` it imports JAX and Flax before waiting for its request."""
+    With ``preload`` it imports JAX and Flax before waiting for its request; with ``serve`` it
+    answers requests until its stdin closes."""
     sandbox.become_subreaper()
     scratch = tempfile.mkdtemp(prefix="grader-run-")
     read_fd, write_fd = os.pipe()
     args = [options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(write_fd)]
     try:
-        proc = subprocess.Popen(
-            args + (["--preload"] if preload else []),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            pass_fds=(write_fd,), cwd=scratch, env=_child_env(scratch, options),
-            start_new_session=True,
-        )
+        with sandbox.starting_worker():  # registered before another thread can take it for a stray
+            proc = subprocess.Popen(
+                args + (["--preload"] if preload else []) + (["--serve"] if serve else []),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                pass_fds=(write_fd,), cwd=scratch, env=_child_env(scratch, options),
+                start_new_session=True,
+            )
+            sandbox.register_worker(proc.pid)
     except BaseException:
         os.close(read_fd)
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     finally:
         os.close(write_fd)
-    sandbox.register_worker(proc.pid)
     return Spawned(proc, read_fd, scratch)
 
 
 def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
-    spawned = options.pool.take(options) if options.pool is not None else spawn_worker(options)
-    if options.jax_cache_dir:
+    live = options.live
+    if live is not None:
+        spawned = live.take(options, tuple(str(t.path) for t in plan))
+    else:
+        spawned = options.pool.take(options) if options.pool is not None else spawn_worker(options)
+    link = os.path.join(spawned.scratch, JAX_CACHE_LINK)
+    if options.jax_cache_dir and not os.path.lexists(link):
         # JAX puts the cache folder's name into every entry's key: reach each cache through the
         # same relative name, so entries written by one process are found by the next
         os.makedirs(options.jax_cache_dir, exist_ok=True)
-        os.symlink(os.path.abspath(options.jax_cache_dir), os.path.join(spawned.scratch, JAX_CACHE_LINK))
+        os.symlink(os.path.abspath(options.jax_cache_dir), link)
     secret = secrets.token_hex(16)  # frames without it did not come from this run's worker
-    request = _encode_request(plan, pending, cases, limits, options, spawned.scratch, secret)
+    request = _encode_request(plan, pending, cases, limits, options, spawned.scratch, secret,
+                              cpu_runs=live.max_runs if live is not None else 1)
     report.processes += 1
-    feeder = threading.Thread(target=_feed, args=(spawned.proc.stdin, request), daemon=True)
+    feeder = threading.Thread(target=_feed, args=(spawned.proc.stdin, request, live is None), daemon=True)
     feeder.start()
     session = _Session(plan, pending, limits, report, secret)
+    kept = False
     try:
-        session.pump(spawned.proc, spawned.channel_fd, deadline)
+        kept = session.pump(spawned.proc, spawned.channel_fd, deadline, keep=live is not None)
     finally:
-        spawned.discard()
+        if kept:
+            live.give_back(spawned)
+        else:
+            if live is not None:
+                live.forget(spawned)
+            spawned.discard()
         feeder.join(timeout=1)
 
 
-def _feed(stdin, data: bytes) -> None:
+def _feed(stdin, data: bytes, close: bool = True) -> None:
     try:
         stdin.write(data)
-        stdin.close()
-    except (BrokenPipeError, OSError):
+        stdin.flush()
+        if close:
+            stdin.close()
+    except (BrokenPipeError, OSError, ValueError):
         pass
 
 
@@ -365,7 +382,9 @@ class _Session:
             raise wire.WireError("an event named a file that was not asked for")
 
     # -- the loop
-    def pump(self, proc: subprocess.Popen, channel_fd: int, total_deadline: float) -> None:
+    def pump(self, proc: subprocess.Popen, channel_fd: int, total_deadline: float, keep: bool = False) -> bool:
+        """Read the worker until it is done (or fails). With ``keep`` the worker is meant to
+        serve again: stop reading as soon as it is done. Returns whether it can serve again."""
         sel = selectors.DefaultSelector()
         sel.register(channel_fd, selectors.EVENT_READ, "channel")
         sel.register(proc.stdout, selectors.EVENT_READ, "stdout")
@@ -403,8 +422,10 @@ class _Session:
                             step_deadline = self._step_deadline()
                         if self.state == "done":  # let the streams drain, briefly
                             step_deadline = min(step_deadline, time.monotonic() + 2.0)
-                if failure:
+                if failure or (keep and self.state == "done"):
                     break
+            if keep and self.state == "done":
+                self._drain_ready(sel)
         finally:
             sel.close()
         if self.state != "done" and failure is None:
@@ -416,6 +437,23 @@ class _Session:
                 for cid in list(self.pending[t.name]):
                     self._finish_call((t.name, cid), Call("crashed", detail="no result was reported for this case"))
         self._collect_streams()
+        return keep and failure is None and proc.poll() is None
+
+    def _drain_ready(self, sel) -> None:
+        """What the worker printed before saying it was done is already in the pipes: take it
+        (bounded: a thread left printing must not keep the run open)."""
+        for _ in range(64):
+            ready = [key for key, _ in sel.select(timeout=0) if key.data != "channel"]
+            if not ready:
+                return
+            for key in ready:
+                chunk = os.read(key.fd, 1 << 16)
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                elif key.data == "stdout":
+                    self.out.add(chunk)
+                else:
+                    self.err.add(chunk)
 
     def _record_failure(self, proc, failure: str, total_deadline: float) -> None:
         _kill_group(proc)

@@ -17,11 +17,15 @@ import sys
 import sysconfig
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 _PR_SET_DUMPABLE = 4
 _PR_SET_CHILD_SUBREAPER = 36
 _state_lock = threading.Lock()
+# held while a worker is started and registered, so that reap_orphans never takes a worker
+# another thread has just started for a stray
+_spawn_lock = threading.Lock()
 # OS-level facts about this process, set once: whether it is a subreaper, and the workers alive now
 _process = {"subreaper": None, "workers": set()}
 
@@ -44,6 +48,13 @@ def become_subreaper() -> bool:
             # our memory holds expected outputs: keep other processes of this user out of it
             _prctl(_PR_SET_DUMPABLE, 0)
         return bool(_process["subreaper"])
+
+
+@contextmanager
+def starting_worker():
+    """Hold while starting a worker process and registering its pid."""
+    with _spawn_lock:
+        yield
 
 
 def register_worker(pid: int) -> None:
@@ -81,9 +92,9 @@ def reap_orphans(rounds: int = 20) -> int:
     killed = 0
     own_group = os.getpgid(0)
     for _ in range(rounds):
-        with _state_lock:
+        with _spawn_lock, _state_lock:
             workers = set(_process["workers"])
-        strays = [pid for pid in _children() if pid not in workers]
+            strays = [pid for pid in _children() if pid not in workers]
         if not strays:
             break
         for pid in strays:

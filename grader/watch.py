@@ -20,11 +20,14 @@ import tty
 from pathlib import Path
 from typing import Callable, TextIO
 
+from dataclasses import replace
+
 from grader.catalogue import Problem
 from grader.grading import GradeOptions, grade_problem
+from grader.live import LiveWorker
 from grader.reporters.watch_view import render_screen
 from grader.results import ProblemResult
-from grader.watch_loop import RunRequest, WatchLoop
+from grader.watch_loop import RunRequest, WatchLoop, same_verdict
 from grader.workspace import Workspace
 
 Grade = Callable[[Problem, Path], ProblemResult]
@@ -50,6 +53,26 @@ def grader_for(options: GradeOptions) -> Grade:
     def grade(problem: Problem, path: Path) -> ProblemResult:
         return grade_problem(problem, path, _display(path), options)
     return grade
+
+
+class QuickCheck:
+    """Checks a save in the worker kept between checks (grader.live): a verdict in a blink, which
+    the fresh-process check that follows confirms or corrects."""
+
+    def __init__(self, options: GradeOptions, live: LiveWorker):
+        self.options = replace(options, run=replace(options.run, live=live, pool=None))
+        self.live = live
+
+    def __call__(self, problem: Problem, path: Path) -> ProblemResult:
+        return grade_problem(problem, path, _display(path), self.options)
+
+    def prepare(self, path: Path) -> None:
+        """Start the worker for this file now, so that its imports are done before the save."""
+        self.live.warm(self.options.run, (str(path.resolve()),))
+
+    def confirmed(self, quick: ProblemResult, final: ProblemResult) -> None:
+        if not same_verdict(quick, final):  # something from an earlier save lingers: start afresh
+            self.live.close()
 
 
 class Terminal:
@@ -79,8 +102,9 @@ class Terminal:
 
 
 def run_watch(problems: list[Problem], workspace: Workspace, slug: str | None, grade: Grade,
-              fd: int | None = None, out: TextIO | None = None) -> int:
-    """Run the interactive loop on the terminal at ``fd`` until the learner quits. Returns an exit code."""
+              fd: int | None = None, out: TextIO | None = None, quick: QuickCheck | None = None) -> int:
+    """Run the interactive loop on the terminal at ``fd`` until the learner quits. Returns an
+    exit code. With ``quick``, each check shows a quick verdict first, then ``grade``'s."""
     fd = sys.stdin.fileno() if fd is None else fd
     out = sys.stdout if out is None else out
     if not os.isatty(fd):
@@ -104,8 +128,10 @@ def run_watch(problems: list[Problem], workspace: Workspace, slug: str | None, g
             watcher.start()
             _draw(loop, term, color)
             while not loop.quit:
-                changed = _read_keys(fd, loop, events, grade)
-                changed = _drain(events, loop, grade) or changed
+                if quick is not None:
+                    quick.prepare(loop.path)
+                changed = _read_keys(fd, loop, events, grade, quick)
+                changed = _drain(events, loop, grade, quick) or changed
                 if changed or resized.is_set():
                     resized.clear()
                     _draw(loop, term, color)
@@ -120,7 +146,7 @@ def run_watch(problems: list[Problem], workspace: Workspace, slug: str | None, g
             signal.signal(sig, handler)
 
 
-def _read_keys(fd: int, loop: WatchLoop, events: queue.Queue, grade: Grade) -> bool:
+def _read_keys(fd: int, loop: WatchLoop, events: queue.Queue, grade: Grade, quick) -> bool:
     ready, _, _ = select.select([fd], [], [], POLL_SECONDS)
     if not ready:
         return False
@@ -129,13 +155,13 @@ def _read_keys(fd: int, loop: WatchLoop, events: queue.Queue, grade: Grade) -> b
         loop.quit = True
         return True
     for key in data.decode("utf-8", errors="ignore"):
-        _start(loop.on_key(key), events, grade)
+        _start(loop.on_key(key), events, grade, quick)
         if loop.quit:
             break
     return True
 
 
-def _drain(events: queue.Queue, loop: WatchLoop, grade: Grade) -> bool:
+def _drain(events: queue.Queue, loop: WatchLoop, grade: Grade, quick) -> bool:
     changed = False
     while True:
         try:
@@ -144,28 +170,46 @@ def _drain(events: queue.Queue, loop: WatchLoop, grade: Grade) -> bool:
             return changed
         changed = True
         if kind == "saved":
-            _start(loop.on_saved(payload), events, grade)
+            _start(loop.on_saved(payload), events, grade, quick)
+        elif kind == "quick":
+            loop.on_quick(*payload)
         elif kind == "graded":
             request, result, error = payload
-            _start(loop.on_graded(request, result, error), events, grade)
+            _start(loop.on_graded(request, result, error), events, grade, quick)
         elif kind == "watching":
             loop.watching = True
         elif kind == "watch-failed":
             loop.message = f"Cannot watch for saves ({payload}); press c to check."
 
 
-def _start(request: RunRequest | None, events: queue.Queue, grade: Grade) -> None:
+def _start(request: RunRequest | None, events: queue.Queue, grade: Grade, quick: QuickCheck | None = None) -> None:
     if request is None:
         return
 
-    def work():
+    def confirm(fast: list):
         try:
-            events.put(("graded", (request, grade(request.problem, request.path), "")))
+            final = grade(request.problem, request.path)
         except Exception as exc:  # a broken problem: say so on screen, keep the loop alive
             events.put(("graded", (request, None, f"{type(exc).__name__}: {exc}")))
+            return
+        if fast and quick is not None:
+            quick.confirmed(fast[0], final)
+        events.put(("graded", (request, final, "")))
 
-    # a daemon thread: quitting never waits for a check in flight
-    threading.Thread(target=work, daemon=True).start()
+    def fast_then_confirm():
+        fast: list = []
+        # the fresh-process check starts at once, beside the quick one
+        confirming = threading.Thread(target=confirm, args=(fast,), daemon=True)
+        confirming.start()
+        try:
+            fast.append(quick(request.problem, request.path))
+            events.put(("quick", (request, fast[0])))
+        except Exception:  # no quick verdict this time: the confirmed one still comes
+            pass
+
+    # daemon threads: quitting never waits for a check in flight
+    target = fast_then_confirm if quick is not None else (lambda: confirm([]))
+    threading.Thread(target=target, daemon=True).start()
 
 
 def _watch_files(folder: Path, events: queue.Queue, stop: threading.Event) -> None:

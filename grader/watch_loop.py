@@ -41,6 +41,7 @@ class WatchLoop:
     running: RunRequest | None = None
     queued: bool = False  # a save arrived while a check was running
     quit: bool = False
+    quick: bool = False  # the verdict shown is a quick one; the confirmed one is on its way
     watching: bool = False  # saves are being watched (set by the driver once its watcher runs)
     _last_digest: str | None = None  # the content of the last check started
 
@@ -126,9 +127,17 @@ class WatchLoop:
             return None
         return self._request(force=False)
 
+    def on_quick(self, request: RunRequest, result: ProblemResult) -> None:
+        """A quick verdict arrived from the worker kept between checks: show it, record nothing."""
+        if request is not self.running or self.queued or request.problem.slug != self.problem.slug:
+            return
+        self.result, self.quick, self.view = result, True, "verdict"
+        self.message = "Quick verdict; confirming it in a fresh process…"
+
     def on_graded(self, request: RunRequest, result: ProblemResult | None, error: str = "") -> RunRequest | None:
         """A check finished; records it and returns the next check to start, if a save came meanwhile."""
         self.running = None
+        quick, self.quick = (self.result if self.quick else None), False
         if result is not None:
             self.workspace.record_check(request.problem.slug, result.status.value)
         if request.problem.slug != self.problem.slug:
@@ -144,12 +153,15 @@ class WatchLoop:
         self.result = result
         self.view = "verdict"
         self.message = "Solved! Press n for the next problem." if result.passed else ""
+        if quick is not None and not same_verdict(quick, result):
+            self.message = ("The quick verdict differed from this one, made in a fresh process: "
+                            "code from an earlier save had left something behind. " + self.message).strip()
         return None
 
     # ------------------------------------------------------------ helpers
 
     def _go(self, index: int) -> None:
-        self.index, self.view, self.result, self.queued = index, "verdict", None, False
+        self.index, self.view, self.result, self.queued, self.quick = index, "verdict", None, False, False
         _, created = self.workspace.ensure_copy(self.problem)
         # a fresh copy of the stub needs no check; an existing file is checked on its next save
         self._last_digest = _digest(self.path) if created else None
@@ -172,6 +184,11 @@ class WatchLoop:
         self.running = RunRequest(self.problem, self.path, digest)
         self.message = f"Checking {self.problem.slug}…"
         return self.running
+
+
+def same_verdict(a: ProblemResult, b: ProblemResult) -> bool:
+    """The same overall status and the same status on every case."""
+    return a.status == b.status and [(c.id, c.status) for c in a.cases] == [(c.id, c.status) for c in b.cases]
 
 
 def _digest(path: Path) -> str | None:

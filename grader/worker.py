@@ -1,7 +1,8 @@
 """Worker process: loads solution files and calls their entry point on each case.
 
 Run as ``python -m grader.worker CHANNEL_FD``. It reads one request frame on stdin, then
-writes event frames to the channel file descriptor. It never decides a verdict: it only
+writes event frames to the channel file descriptor (with ``--serve``, it goes on answering
+requests, for one learner's files only, until stdin ends: see grader/live.py). It never decides a verdict: it only
 reports what each call returned or raised, as plain data. The same worker runs trusted code
 (the reference, pitfalls) and learner code, but never both in one process.
 
@@ -18,6 +19,7 @@ import sys
 import time
 import traceback
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -146,7 +148,17 @@ def apply_sandbox(policy: dict | None) -> dict:
         return {"unavailable": str(exc)}
 
 
-def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
+@dataclass
+class Setup:
+    """What a worker prepared once, before the first solution file ran in it."""
+
+    jnp: object
+    classify: object
+    protections: dict
+
+
+def prepare(request: dict) -> Setup:
+    """Limits, JAX, the compilation cache and the sandbox: everything before learner code."""
     apply_rlimits(request.get("rlimits") or {})
     import jax
     import jax.numpy as jnp
@@ -158,16 +170,20 @@ def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
     classify = make_classifier(jax)  # also starts the backend, before the sandbox closes
+    return Setup(jnp, classify, apply_sandbox(request.get("sandbox")))
+
+
+def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run_index: int = 0) -> None:
+    """Load each target and call it on its cases, reporting every step on the channel."""
     max_output = int(request.get("max_output_bytes", 64 * 1024 * 1024))
-    protections = apply_sandbox(request.get("sandbox"))
-    channel.send({"event": "ready", "protections": protections})
+    channel.send({"event": "ready", "protections": setup.protections})
     cases = {c["id"]: c for c in request["cases"]}
     for t_index, target in enumerate(request["targets"]):
         name = target["name"]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                fn = load_function(target["path"], target["function"], f"_graded_{t_index}")
+                fn = load_function(target["path"], target["function"], f"_graded_{run_index}_{t_index}")
             except BaseException as exc:  # SyntaxError, ImportError, SystemExit at import, ...
                 missing = isinstance(exc, LookupError) and not isinstance(exc, (KeyError, IndexError))
                 channel.send({"event": "load", "target": name, "ok": False,
@@ -177,14 +193,14 @@ def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
         channel.send({"event": "load", "target": name, "ok": True, "warnings": describe_warnings(caught)})
         for case_id in target["cases"]:
             case = cases[case_id]
-            args = build_args(case, buffers, jnp)
+            args = build_args(case, buffers, setup.jnp)
             channel.send({"event": "start", "target": name, "case": case["id"]})
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 began = time.perf_counter()
                 try:
                     result = fn(*args)
-                    spec, out_buffers = wire.encode_value(result, classify, max_output)
+                    spec, out_buffers = wire.encode_value(result, setup.classify, max_output)
                 except BaseException as exc:
                     channel.send({"event": "raised", "target": name, "case": case["id"],
                                   "seconds": time.perf_counter() - began,
@@ -193,7 +209,16 @@ def run(request: dict, buffers: list[bytes], channel: Channel) -> None:
                 seconds = time.perf_counter() - began
             channel.send({"event": "returned", "target": name, "case": case["id"], "seconds": seconds,
                           "output": spec, "warnings": describe_warnings(caught)}, out_buffers)
+    # what the calls printed reaches the parent before it hears that the run is over
+    sys.stdout.flush()
+    sys.stderr.flush()
     channel.send({"event": "done"})
+
+
+def _forget_loaded() -> None:
+    """A serving worker drops the previous run's modules before loading the new versions."""
+    for name in [n for n in sys.modules if n.startswith("_graded_")]:
+        del sys.modules[name]
 
 
 def preload() -> None:
@@ -207,16 +232,36 @@ def preload() -> None:
         pass
 
 
+def requests(stream, max_frame_bytes: int = 1 << 30):
+    """Request frames from ``stream`` until it ends."""
+    reader = wire.FrameReader(max_frame_bytes)
+    while True:
+        chunk = stream.read1(1 << 16)
+        if not chunk:
+            return
+        yield from reader.feed(chunk)
+
+
 def main(argv=None) -> None:
+    """Serve one request, or with ``--serve`` every request until stdin ends (one learner's
+    checks in ``watch``: the process keeps JAX's in-memory caches between them)."""
     argv = sys.argv[1:] if argv is None else argv
     if "--preload" in argv[1:]:
         preload()
+    serve = "--serve" in argv[1:]
     # line buffering: what a call printed reaches the parent even if the process dies next
     sys.stdout.reconfigure(line_buffering=True)
-    request, buffers = wire.read_frame_blocking(sys.stdin.buffer, 1 << 30)
-    channel = Channel(int(argv[0]), str(request.pop("secret", "")))
+    stdin = sys.stdin.buffer
     sys.stdin = open(os.devnull)  # learner code reading stdin sees an empty stream
-    run(request, buffers, channel)
+    setup = None
+    for run_index, (request, buffers) in enumerate(requests(stdin)):
+        channel = Channel(int(argv[0]), str(request.pop("secret", "")))
+        if setup is None:
+            setup = prepare(request)
+        _forget_loaded()
+        run(request, buffers, channel, setup, run_index)
+        if not serve:
+            break
     sys.stdout.flush()
     sys.stderr.flush()
 

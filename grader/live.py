@@ -1,0 +1,82 @@
+"""A worker kept between one learner's checks in ``watch``: quick verdicts after a save.
+
+JAX keeps what it traced and compiled in the memory of the process; a worker that checked a
+learner's file before checks the next save of it in a fraction of the time a fresh process needs.
+Only one learner's code ever runs in it (watch serves one learner), and only the files it was
+confined to when it started: another set of files gets another worker.
+
+Its verdicts are quick, not final: code from an earlier save may have left state behind in the
+process (a patched function, a thread). ``watch`` therefore confirms every quick verdict in a
+fresh process and records only the confirmed one.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from grader.runner import RunOptions, Spawned, spawn_worker
+
+
+@dataclass
+class LiveWorker:
+    """Holds at most one serving worker. Close it when done (or use ``with``)."""
+
+    max_runs: int = 25  # then a new process: bounds its CPU budget and whatever piled up in it
+    _spawned: Spawned | None = None
+    _files: tuple = ()
+    _runs: int = 0
+    _busy: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, options: RunOptions, files: tuple[str, ...]) -> Spawned:
+        """The serving worker for these files, started now if there is none fit to use."""
+        with self._lock:
+            if self._busy:
+                raise RuntimeError("a LiveWorker serves one run at a time")
+            current = self._spawned
+            if current is not None and (files != self._files or self._runs >= self.max_runs
+                                        or current.proc.poll() is not None):
+                current.discard()
+                current = None
+            if current is None:
+                current = spawn_worker(options, preload=True, serve=True)
+                self._spawned, self._files, self._runs = current, files, 0
+            self._runs += 1
+            self._busy = True
+            return current
+
+    def warm(self, options: RunOptions, files: tuple[str, ...]) -> None:
+        """Start the worker for these files now, unless one fit to use (or busy) exists."""
+        with self._lock:
+            if self._busy or (self._spawned is not None and self._files == files
+                              and self._spawned.proc.poll() is None):
+                return
+            if self._spawned is not None:
+                self._spawned.discard()
+            self._spawned = spawn_worker(options, preload=True, serve=True)
+            self._files, self._runs = files, 0
+
+    def give_back(self, spawned: Spawned) -> None:
+        """The run ended cleanly: keep the worker for the next one."""
+        with self._lock:
+            self._busy = False
+
+    def forget(self, spawned: Spawned) -> None:
+        """The run failed (timeout, crash, protocol): the caller discards this worker."""
+        with self._lock:
+            self._busy = False
+            if self._spawned is spawned:
+                self._spawned, self._files, self._runs = None, (), 0
+
+    def close(self) -> None:
+        with self._lock:
+            if self._spawned is not None:
+                self._spawned.discard()
+            self._spawned, self._files, self._runs = None, (), 0
+
+    def __enter__(self) -> "LiveWorker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
