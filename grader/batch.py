@@ -93,7 +93,7 @@ def grade_learners(problems: list[Problem], learners: list[Learner], options: Ba
     """Grade every learner on every problem, ``options.jobs`` pairs at a time. Raises GraderError
     when a problem itself cannot be graded."""
     expected = expected_outputs(problems, options.grade)
-    with WorkerPool(size=max(1, options.jobs)) as pool:
+    with WorkerPool() as pool:
         # the learners' own processes: warm but never reused (one run each), each learner with a
         # compilation cache of their own, seeded from the trusted one
         learner_options = replace(options.grade, use_cache=False, run=replace(options.grade.run, pool=pool))

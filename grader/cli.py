@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -93,6 +95,11 @@ def show_command(ctx: typer.Context, slug: str = typer.Argument(..., help="The p
     text_report.render_statement(s.problem(slug), s.out)
 
 
+def _cores() -> int:
+    """Workers one check may spread its cases over: two where two cores are free to us."""
+    return min(2, len(os.sched_getaffinity(0)))
+
+
 @app.command("check")
 def check_command(
     ctx: typer.Context,
@@ -116,15 +123,21 @@ def check_command(
         display = _display(path)
         if created and format == "text":
             s.err.print(f"Created {display} from the stub: write your solution there.", highlight=False)
-    options = GradeOptions(run=RunOptions(platform=platform), case_seconds=time_limit)
-    try:
-        if format == "text" and s.err.is_terminal:
-            with s.err.status(f"Grading {problem.slug}…"):
+    from grader import daemon
+
+    # at a terminal, workers come from a daemon kept between checks (see grader/daemon.py)
+    with (daemon.DaemonPool() if daemon.enabled(sys.stdout.isatty()) else nullcontext()) as pool:
+        # forked workers start in milliseconds: spread the cases over the free cores
+        spread = _cores() if pool is not None else 1
+        options = GradeOptions(run=RunOptions(platform=platform, pool=pool, spread=spread), case_seconds=time_limit)
+        try:
+            if format == "text" and s.err.is_terminal:
+                with s.err.status(f"Grading {problem.slug}…"):
+                    result = grade_problem(problem, path, display, options)
+            else:
                 result = grade_problem(problem, path, display, options)
-        else:
-            result = grade_problem(problem, path, display, options)
-    except (GraderError, MetadataError) as exc:
-        fail(s, f"cannot grade {problem.slug}: {exc}")
+        except (GraderError, MetadataError) as exc:
+            fail(s, f"cannot grade {problem.slug}: {exc}")
     if file is None:
         s.workspace.record_check(problem.slug, result.status.value)
     if format == "json":
@@ -234,8 +247,15 @@ def doctor_command(ctx: typer.Context) -> None:
     from grader.sandbox import protections
     from grader.trusted import cache_dir
 
+    from grader import daemon
+
     found = protections([str(s.root / "reference"), str(cache_dir())])
     text_report.render_protections(found, s.out)
+    folder = daemon.folder_for(RunOptions())
+    use = "yes" if daemon.enabled(sys.stdout.isatty()) else "no"
+    running = "running" if (folder / "sock").exists() else "not running"
+    s.out.print(f"Check daemon (workers forked from a process kept between checks): used here: {use} "
+                f"(GRADER_DAEMON={os.environ.get('GRADER_DAEMON', '')!s}); {running}; {folder}", highlight=False)
 
 
 @app.command("watch")
@@ -254,9 +274,10 @@ def watch_command(
 
     if slug is not None:
         s.problem(slug)
-    # a worker that has already imported JAX waits for each save; each one is used once
-    with WorkerPool(size=1) as pool, LiveWorker() as live:
-        run = RunOptions(platform=platform, pool=pool)
+    # each check gets a fresh worker forked from a zygote that has imported JAX; quick verdicts
+    # come from one worker kept between saves
+    with WorkerPool() as pool, LiveWorker(pool=pool) as live:
+        run = RunOptions(platform=platform, pool=pool, spread=_cores())
         pool.warm(run)
         options = GradeOptions(run=run)
         try:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from typing import Any
+
 from grader.runner import RunOptions, Spawned, spawn_worker
 
 
@@ -22,6 +24,7 @@ from grader.runner import RunOptions, Spawned, spawn_worker
 class LiveWorker:
     """Holds at most one serving worker. Close it when done (or use ``with``)."""
 
+    pool: Any = None  # a grader.pool.WorkerPool to fork the worker from (default: start one)
     max_runs: int = 25  # then a new process: bounds its CPU budget and whatever piled up in it
     _spawned: Spawned | None = None
     _files: tuple = ()
@@ -40,7 +43,7 @@ class LiveWorker:
                 current.discard()
                 current = None
             if current is None:
-                current = spawn_worker(options, preload=True, serve=True)
+                current = self._start(options)
                 self._spawned, self._files, self._runs = current, files, 0
             self._runs += 1
             self._busy = True
@@ -54,8 +57,13 @@ class LiveWorker:
                 return
             if self._spawned is not None:
                 self._spawned.discard()
-            self._spawned = spawn_worker(options, preload=True, serve=True)
+            self._spawned = self._start(options)
             self._files, self._runs = files, 0
+
+    def _start(self, options: RunOptions) -> Spawned:
+        if self.pool is not None:
+            return self.pool.take(options, serve=True)
+        return spawn_worker(options, preload=True, serve=True)
 
     def give_back(self, spawned: Spawned) -> None:
         """The run ended cleanly: keep the worker for the next one."""

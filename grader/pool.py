@@ -1,8 +1,9 @@
-"""Warm workers: started ahead of need, each used for exactly one run.
+"""Fresh workers on demand: forked from a zygote, each used for exactly one run.
 
-A warm worker has imported JAX and Flax and waits for its request; nothing of anyone's has run
-in it. Taking one hands it to a single run and starts its replacement at once, so two learners'
-code never share a process, and the next run does not pay the interpreter start and the imports.
+The zygote (grader/zygote.py) has imported JAX and Flax and runs nothing of anyone's; a worker
+forked from it skips the interpreter start and the imports. Each ``take`` forks a new worker, so
+two runs (two learners, or a learner and the reference) never share a process. If the zygote is
+gone, a worker is started the ordinary way and a new zygote next time.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from grader.runner import RunOptions, Spawned, spawn_worker
+from grader.runner import RunOptions, Spawned, fork_worker, spawn_worker, start_zygote
+from grader.zygote import ZygoteError
 
 
 def _key(options: RunOptions) -> tuple:
@@ -20,49 +22,49 @@ def _key(options: RunOptions) -> tuple:
 
 @dataclass
 class WorkerPool:
-    """Keeps ``size`` warm workers per kind of process. Close it when done (or use ``with``)."""
+    """One zygote per kind of process. Close it when done (or use ``with``)."""
 
-    size: int = 1
-    _ready: dict = field(default_factory=dict)
+    _zygotes: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: bool = False
 
-    def take(self, options: RunOptions) -> Spawned:
-        key = _key(options)
-        with self._lock:
-            ready = self._ready.setdefault(key, [])
-            spawned = self._pop_alive(ready)
-            if spawned is None:
-                spawned = spawn_worker(options, preload=True)
-            self._refill(key, options)
-        return spawned
+    def take(self, options: RunOptions, serve: bool = False) -> Spawned:
+        """A fresh worker for one run (with ``serve``, for a grader.live.LiveWorker)."""
+        zygote = self._zygote(options)
+        try:
+            return fork_worker(zygote, options, serve)
+        except ZygoteError:
+            self._drop(options, zygote)
+            return spawn_worker(options, preload=True, serve=serve)
 
     def warm(self, options: RunOptions) -> None:
-        """Start the workers of this kind now, before the first run needs them."""
+        """Start the zygote for this kind of worker now, before the first run needs it."""
+        self._zygote(options)
+
+    def _zygote(self, options: RunOptions):
+        key = _key(options)
         with self._lock:
-            self._refill(_key(options), options)
+            if self._closed:
+                raise RuntimeError("this WorkerPool is closed")
+            zygote = self._zygotes.get(key)
+            if zygote is None or not zygote.alive:
+                if zygote is not None:
+                    zygote.close()
+                zygote = self._zygotes[key] = start_zygote(options)
+            return zygote
 
-    def _refill(self, key, options: RunOptions) -> None:
-        ready = self._ready.setdefault(key, [])
-        while not self._closed and len(ready) < self.size:
-            ready.append(spawn_worker(options, preload=True))
-
-    @staticmethod
-    def _pop_alive(ready: list) -> Spawned | None:
-        while ready:
-            spawned = ready.pop(0)
-            if spawned.proc.poll() is None:
-                return spawned
-            spawned.discard()
-        return None
+    def _drop(self, options: RunOptions, zygote) -> None:
+        with self._lock:
+            if self._zygotes.get(_key(options)) is zygote:
+                del self._zygotes[_key(options)]
+        zygote.close()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            for ready in self._ready.values():
-                for spawned in ready:
-                    spawned.discard()
-            self._ready.clear()
+            zygotes, self._zygotes = list(self._zygotes.values()), {}
+        for zygote in zygotes:
+            zygote.close()
 
     def __enter__(self) -> "WorkerPool":
         return self

@@ -36,8 +36,15 @@ _BOOT = (
     "sys.path.remove({path!r}); w.main()"
 )
 
+# The same for the zygote, which forks workers on request (grader/zygote.py).
+_ZYGOTE_BOOT = (
+    "import sys; sys.path.insert(0, {path!r}); import grader.zygote as z; "
+    "sys.path.remove({path!r}); z.serve(int(sys.argv[1]))"
+)
+
 JAX_CACHE_LINK = ".jax-cache"  # in the worker's scratch folder, a link to its compilation cache
-_ENV_PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+_ENV_PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+                    "GRADER_DAEMON_IDLE_SECONDS")
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,9 @@ class RunOptions:
     confine: bool = False  # learner code: Landlock confinement where the kernel has it
     pool: Any = field(default=None, compare=False)  # a grader.pool.WorkerPool of warm workers
     live: Any = field(default=None, compare=False)  # a grader.live.LiveWorker kept between runs
+    # spread one run's cases over this many workers at once (worth it only when workers are
+    # cheap to start, as with a pool, and cores are free)
+    spread: int = 1
     extra_env: tuple[tuple[str, str], ...] = ()
 
 
@@ -128,11 +138,69 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
                     report.calls[(name, cid)] = Call("timeout", detail="the total time limit ran out first")
             break
         plan = [by_name[n] for n in pending if pending[n]]
-        _run_once(plan, pending, cases, limits, options, deadline, report)
+        parts = _spread(pending, options.spread if options.live is None else 1)
+        if len(parts) == 1:
+            _run_once(plan, pending, cases, limits, options, deadline, report)
+        else:
+            _run_spread(plan, pending, parts, cases, limits, options, deadline, report)
     return report
 
 
-def _encode_request(plan, pending, cases, limits, options, scratch, secret, cpu_runs=1) -> bytes:
+def _spread(pending: dict, workers: int) -> list[dict]:
+    """Split the pending calls into at most ``workers`` parts, each a run of consecutive cases
+    (so that the output printed by the parts, put end to end, follows the cases' order)."""
+    calls = [(name, cid) for name, ids in pending.items() for cid in ids]
+    workers = max(1, min(workers, len(calls) // 2))
+    if workers == 1:
+        return [pending]
+    size = -(-len(calls) // workers)
+    parts = []
+    for start in range(0, len(calls), size):
+        part: dict = {}
+        for name, cid in calls[start:start + size]:
+            part.setdefault(name, []).append(cid)
+        parts.append(part)
+    return parts
+
+
+def _run_spread(plan, pending, parts, cases, limits, options, deadline, report) -> None:
+    """One worker per part, at the same time; their reports merged into ``report``."""
+    reports = [RunReport(calls={}, load_problems={}, load_warnings={}, stdout="", stderr="",
+                         streams_truncated=False, processes=0) for _ in parts]
+    threads, failures = [], []
+
+    def run_part(index: int, part: dict, sub: RunReport) -> None:
+        try:
+            # every worker loads the files; only the first one's import-time output is kept
+            _run_once([t for t in plan if part.get(t.name)], part, cases, limits, options, deadline, sub,
+                      quiet_load=index > 0)
+        except BaseException as exc:  # raised again below, in the caller's thread
+            failures.append(exc)
+
+    for index, (part, sub) in enumerate(zip(parts, reports)):
+        thread = threading.Thread(target=run_part, args=(index, part, sub), daemon=True)
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    for sub in reports:
+        report.calls.update(sub.calls)
+        for name, problem in sub.load_problems.items():
+            report.load_problems.setdefault(name, problem)
+        for name, found in sub.load_warnings.items():
+            report.load_warnings.setdefault(name, found)
+        report.stdout += sub.stdout
+        report.stderr += sub.stderr
+        report.streams_truncated = report.streams_truncated or sub.streams_truncated
+        report.processes += sub.processes
+        report.protections = report.protections or sub.protections
+    for name in pending:
+        pending[name] = [cid for cid in pending[name] if (name, cid) not in report.calls]
+
+
+def _encode_request(plan, pending, cases, limits, options, scratch, secret, cpu_runs=1, quiet_load=False) -> bytes:
     buffers: list[bytes] = []
     case_specs = []
     for case in cases:
@@ -150,6 +218,7 @@ def _encode_request(plan, pending, cases, limits, options, scratch, secret, cpu_
                      "cases": list(pending[t.name])} for t in plan],
         "cases": [c for c in case_specs if c["id"] in wanted],
         "max_output_bytes": limits.max_output_bytes,
+        "quiet_load": quiet_load,
         "jax_cache_dir": JAX_CACHE_LINK if options.jax_cache_dir else None,
         "rlimits": dict(limits.rlimits(), cpu=limits.rlimits()["cpu"] * cpu_runs),
         "sandbox": sandbox.learner_policy([str(t.path) for t in plan], scratch,
@@ -193,7 +262,7 @@ class _Capture:
 class Spawned:
     """A started worker, blocked on reading its request: nothing of anyone's has run in it yet."""
 
-    proc: subprocess.Popen
+    proc: Any  # a subprocess.Popen, or a grader.zygote.ForkedProcess
     channel_fd: int
     scratch: str
 
@@ -231,7 +300,34 @@ def spawn_worker(options: RunOptions, preload: bool = False, serve: bool = False
     return Spawned(proc, read_fd, scratch)
 
 
-def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
+def start_zygote(options: RunOptions):
+    """Start a zygote for workers of this kind (interpreter, platform, environment)."""
+    from grader.zygote import Zygote
+
+    sandbox.become_subreaper()
+    scratch = tempfile.mkdtemp(prefix="grader-zygote-")
+    try:
+        with sandbox.starting_worker():
+            return Zygote.start([options.python, "-I", "-c", _ZYGOTE_BOOT.format(path=PACKAGE_PARENT)],
+                                _child_env(scratch, options), scratch, sandbox.register_worker)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def fork_worker(zygote, options: RunOptions, serve: bool = False) -> Spawned:
+    """A worker forked from ``zygote``, in a scratch folder of its own; raises ZygoteError."""
+    scratch = tempfile.mkdtemp(prefix="grader-run-")
+    try:
+        proc, channel_fd = zygote.fork(scratch, _child_env(scratch, options), serve, Limits().startup_seconds)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    sandbox.register_worker(proc.pid)
+    return Spawned(proc, channel_fd, scratch)
+
+
+def _run_once(plan, pending, cases, limits, options, deadline, report, quiet_load=False) -> None:
     live = options.live
     if live is not None:
         spawned = live.take(options, tuple(str(t.path) for t in plan))
@@ -245,7 +341,7 @@ def _run_once(plan, pending, cases, limits, options, deadline, report) -> None:
         os.symlink(os.path.abspath(options.jax_cache_dir), link)
     secret = secrets.token_hex(16)  # frames without it did not come from this run's worker
     request = _encode_request(plan, pending, cases, limits, options, spawned.scratch, secret,
-                              cpu_runs=live.max_runs if live is not None else 1)
+                              cpu_runs=live.max_runs if live is not None else 1, quiet_load=quiet_load)
     report.processes += 1
     feeder = threading.Thread(target=_feed, args=(spawned.proc.stdin, request, live is None), daemon=True)
     feeder.start()

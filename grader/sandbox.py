@@ -57,6 +57,15 @@ def starting_worker():
         yield
 
 
+def adopt_orphans() -> bool:
+    """Become a child subreaper without the rest of become_subreaper (the daemon's children
+    inherit this process's dumpable flag, and must stay able to read their own /proc)."""
+    with _state_lock:
+        if _process["subreaper"] is None:
+            _process["subreaper"] = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+        return bool(_process["subreaper"])
+
+
 def register_worker(pid: int) -> None:
     with _state_lock:
         _process["workers"].add(pid)

@@ -136,7 +136,7 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
     cases = problem.cases()
     limits = Limits(case_seconds=max(problem.time_limit, 30.0), total_seconds=600.0)
     # never in a worker kept for a learner's checks: trusted code runs in a process of its own
-    options = replace(options, live=None, confine=False)
+    options = replace(options, live=None, confine=False, spread=1)
     report = run_targets(trusted_targets(problem), case_inputs(problem, cases), limits, options)
     ref_file = problem.rel(problem.reference_path)
     if "reference" in report.load_problems:

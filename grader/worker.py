@@ -13,7 +13,9 @@ with Landlock before loading any solution file.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import os
 import sys
 import time
@@ -183,7 +185,11 @@ def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                fn = load_function(target["path"], target["function"], f"_graded_{run_index}_{t_index}")
+                # a worker given a share of the cases keeps quiet while loading: another one
+                # shows what the import printed
+                quiet = contextlib.redirect_stdout(io.StringIO()) if request.get("quiet_load") else contextlib.nullcontext()
+                with quiet:
+                    fn = load_function(target["path"], target["function"], f"_graded_{run_index}_{t_index}")
             except BaseException as exc:  # SyntaxError, ImportError, SystemExit at import, ...
                 missing = isinstance(exc, LookupError) and not isinstance(exc, (KeyError, IndexError))
                 channel.send({"event": "load", "target": name, "ok": False,

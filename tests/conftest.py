@@ -22,7 +22,17 @@ def _private_cache(tmp_path_factory):
     os.environ["GRADER_CACHE_DIR"] = str(tmp_path_factory.mktemp("grader-cache"))
     os.environ.pop("GRADER_ROOT", None)
     os.environ.pop("GRADER_WORKSPACE", None)
+    os.environ.pop("GRADER_DAEMON", None)  # the default, which tests that want the daemon override
     yield
+    stop_daemons(Path(os.environ["GRADER_CACHE_DIR"]))
+
+
+def stop_daemons(cache: Path) -> None:
+    """The check daemons tests started under ``cache`` must not outlive the tests."""
+    from grader import daemon
+
+    for folder in (cache / "daemon").glob("*"):
+        daemon.stop(folder)
 
 
 @dataclass

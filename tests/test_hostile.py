@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, FIXTURES, REPO, read_directive, run_cli
-from grader import landlock
+from grader import daemon, landlock
+from grader.runner import RunOptions
 
 HOSTILE = sorted((FIXTURES / "hostile").glob("*.py"))
 BROKEN = sorted((FIXTURES / "faults").glob("*.py"))
@@ -88,10 +89,13 @@ def _leftovers() -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def suite(tmp_path_factory):
+@pytest.fixture(scope="module", params=["fresh-workers", "daemon"])
+def suite(request, tmp_path_factory):
+    """Every submission checked twice over: by workers started afresh (CI, scripts) and by
+    workers forked from the daemon kept between checks (at a terminal)."""
+    mode = {"GRADER_DAEMON": "1" if request.param == "daemon" else "0"}
     cache = Path(os.environ["GRADER_CACHE_DIR"])
-    warm = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json")
+    warm = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json", env=mode)
     assert warm.json()["status"] == "passed"
     before = _cache_fingerprint(cache)
     listener = Listener()
@@ -100,7 +104,8 @@ def suite(tmp_path_factory):
     for path in SUITE:
         text = (path.read_text().replace("{{REPO}}", str(REPO)).replace("{{COURSE}}", str(COURSE))
                 .replace("{{CACHE_DIR}}", str(cache)).replace("{{PORT}}", str(listener.port))
-                .replace("{{MARKER}}", MARKER))
+                .replace("{{MARKER}}", MARKER)
+                .replace("{{DAEMON_FOLDER}}", str(daemon.folder_for(RunOptions()))))
         copy = folder / path.name
         copy.write_text(text)
         jobs.append((path, copy))
@@ -111,7 +116,7 @@ def suite(tmp_path_factory):
     def grade(job):
         began = time.monotonic()
         result = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(job[1]), "--format", "json",
-                         env=SECRETS)
+                         env=dict(SECRETS, **mode))
         return job[0], result, time.monotonic() - began
 
     try:
@@ -119,7 +124,8 @@ def suite(tmp_path_factory):
             outcomes = list(pool.map(grade, jobs))
     finally:
         listener.close()
-    after_suite = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json")
+    after_suite = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json",
+                          env=mode)
     return {
         "results": {p: (r, t) for p, r, t in outcomes if p != CORRECT},
         "bystanders": [r for p, r, t in outcomes if p == CORRECT],

@@ -1,0 +1,130 @@
+"""The check daemon (grader.daemon): kept between checks, fresh workers for each, nobody
+without its token gets in, and it ends when idle or asked to."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSE, run_cli, stop_daemons
+from grader import daemon
+from grader.runner import RunOptions
+
+SHOWS_ITSELF = ("import os\nprint('pid', os.getpid(), 'parent', os.getppid())\n"
+                "def scale_by(x, factor):\n    return x * factor\n")
+
+
+def _check(path: Path, **env) -> str:
+    """The text report of a passing check (it shows what the code printed)."""
+    result = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(path),
+                     env=dict({"GRADER_DAEMON": "1"}, **env))
+    assert result.code == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _shown(report: str, name: str) -> int:
+    return int(re.search(rf"\b{name} (\d+)", report).group(1))
+
+
+def _cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def _gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="module")
+def running():
+    """A daemon started by a first check, and what that check's worker saw."""
+    return _check_shows(Path(os.environ["GRADER_CACHE_DIR"]))
+
+
+def _check_shows(cache: Path, **env) -> str:
+    folder = cache / "shows"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "shows.py"
+    path.write_text(SHOWS_ITSELF)
+    return _check(path, GRADER_CACHE_DIR=str(cache), **env)
+
+
+def test_checks_share_one_daemon_and_each_gets_a_fresh_worker(running):
+    again = _check_shows(Path(os.environ["GRADER_CACHE_DIR"]))
+    parent = _shown(running, "parent")
+    assert _shown(again, "parent") == parent  # the same daemon forked both
+    assert "grader.daemon" in _cmdline(parent)
+    assert _shown(again, "pid") != _shown(running, "pid")  # each check a new process
+
+
+def test_the_daemon_lets_in_only_who_shows_its_token(running):
+    folder = daemon.folder_for(RunOptions())
+    token = (folder / "token").read_text()
+    for wrong in ("", "0" * 64, token[:-1]):
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        conn.settimeout(10)
+        conn.connect(str(folder / "sock"))
+        conn.send(json.dumps({"token": wrong}).encode())
+        assert conn.recv(4096) == b""  # hung up on
+        conn.close()
+    # a fork request before any token: refused, and nothing forked
+    read, write = os.pipe()
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    conn.settimeout(10)
+    conn.connect(str(folder / "sock"))
+    socket.send_fds(conn, [json.dumps({"id": 1, "cwd": "/", "env": {}}).encode()], [read, write, write, write])
+    assert conn.recv(4096) == b""
+    conn.close()
+    os.close(write)
+    assert os.read(read, 1) == b""  # no process holds the pipe's other end
+    os.close(read)
+    zygote = daemon.connect(folder, RunOptions(), start=False)  # the right token still works
+    zygote.close()
+
+
+def test_the_daemon_ends_when_idle_and_when_asked(tmp_path):
+    idle = _check_shows(tmp_path / "idle-cache", GRADER_DAEMON_IDLE_SECONDS="1")
+    assert _gone(_shown(idle, "parent"), 30)
+    busy = _check_shows(tmp_path / "stop-cache")
+    parent = _shown(busy, "parent")
+    stop_daemons(tmp_path / "stop-cache")
+    assert _gone(parent, 30)
+    assert not list((tmp_path / "stop-cache" / "daemon").glob("*/sock"))
+
+
+@pytest.mark.parametrize("value, interactive, ci, expected", [
+    ("", True, "", True), ("", False, "", False), ("", True, "true", False),
+    ("1", False, "true", True), ("0", True, "", False), ("off", True, "", False), ("yes", False, "", True),
+])
+def test_when_checks_use_the_daemon(monkeypatch, value, interactive, ci, expected):
+    monkeypatch.setenv("GRADER_DAEMON", value)
+    monkeypatch.setenv("CI", ci)
+    if not ci:
+        monkeypatch.delenv("CI")
+    assert daemon.enabled(interactive) is expected
+
+
+def test_a_check_goes_on_without_the_daemon_when_it_cannot_start(tmp_path):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)  # too long a path for a Unix socket
+    deep.mkdir(parents=True)
+    path = deep / "shows.py"
+    path.write_text(SHOWS_ITSELF)
+    # no waiting for a daemon that cannot come up: well within the time a daemon gets to start
+    result = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(path),
+                     env={"GRADER_DAEMON": "1", "GRADER_CACHE_DIR": str(deep)}, timeout=45)
+    assert result.code == 0 and "PASSED" in result.stdout, result.stdout + result.stderr
+    assert not list((deep / "daemon").glob("*/sock"))

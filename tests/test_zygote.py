@@ -1,0 +1,108 @@
+"""Workers forked from the zygote (grader.zygote through grader.pool): fresh, closed off from
+the zygote, stopped on time, and replaced when the zygote is gone."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from conftest import COURSE
+from grader.catalogue import load_catalogue
+from grader.grading import GradeOptions, grade_problem
+from grader.pool import WorkerPool
+from grader.results import ProblemStatus
+from grader.runner import RunOptions
+
+SHOWS_ITSELF = (
+    "import os\n"
+    "print('pid', os.getpid(), 'sid', os.getsid(0))\n"
+    "def link(fd):\n"
+    "    try:\n        return os.readlink(f'/proc/self/fd/{fd}')\n"
+    "    except OSError:\n        return 'gone'\n"
+    "print('fds', ' '.join(link(f) for f in os.listdir('/proc/self/fd')))\n"
+    "print('home', os.environ.get('HOME'), 'cwd', os.getcwd())\n"
+    "def scale_by(x, factor):\n    return x * factor\n")
+LOOPS = "def scale_by(x, factor):\n    while True:\n        pass\n"
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return load_catalogue(COURSE).get("scale-by")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with WorkerPool() as pool:
+        yield pool
+
+
+def _field(stdout: str, name: str) -> str:
+    return re.search(rf"\b{name} (\S+)", stdout).group(1)
+
+
+def test_a_forked_worker_has_only_its_own_streams_and_channel(problem, pool, tmp_path):
+    solution = tmp_path / "shows.py"
+    solution.write_text(SHOWS_ITSELF)
+    result = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(pool=pool)))
+    assert result.status is ProblemStatus.PASSED
+    pid = int(_field(result.stdout, "pid"))
+    assert int(_field(result.stdout, "sid")) == pid  # a session of its own, killable as a group
+    fds = result.stdout.split("fds ")[1].splitlines()[0].split()
+    # stdin, stdout, stderr and the result channel; /dev/null as stdin; the listing itself
+    assert sorted(f.split(":")[0] for f in fds) == ["/dev/null", "gone", "pipe", "pipe", "pipe", "pipe"], fds
+    home, cwd = _field(result.stdout, "home"), _field(result.stdout, "cwd")
+    assert home == cwd and "grader-run-" in cwd  # its own scratch folder, not the zygote's
+    assert not os.path.exists(cwd)  # removed after the run
+
+
+def test_each_run_gets_a_new_process_from_the_same_zygote(problem, pool, tmp_path):
+    solution = tmp_path / "shows.py"
+    solution.write_text(SHOWS_ITSELF)
+    options = GradeOptions(run=RunOptions(pool=pool))
+    pids = {_field(grade_problem(problem, solution, options=options).stdout, "pid") for _ in range(3)}
+    assert len(pids) == 3
+
+
+def test_a_forked_worker_that_overruns_is_stopped_and_gone(problem, pool, tmp_path):
+    solution = tmp_path / "loops.py"
+    solution.write_text("import os\nprint('pid', os.getpid())\n" + LOOPS)
+    result = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(pool=pool), case_seconds=1.0))
+    assert result.status is ProblemStatus.TIMEOUT
+    pid = int(_field(result.stdout, "pid"))
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_a_dead_zygote_is_replaced(problem, tmp_path):
+    solution = tmp_path / "shows.py"
+    solution.write_text(SHOWS_ITSELF)
+    with WorkerPool() as pool:
+        options = GradeOptions(run=RunOptions(pool=pool))
+        assert grade_problem(problem, solution, options=options).passed
+        (zygote,) = pool._zygotes.values()
+        zygote.proc.kill()
+        zygote.proc.wait()
+        assert grade_problem(problem, solution, options=options).passed
+        (again,) = pool._zygotes.values()
+        assert again is not zygote and again.alive
+
+
+def test_cases_spread_over_two_workers_give_the_same_report_as_one(problem, pool, tmp_path):
+    solution = tmp_path / "prints.py"
+    solution.write_text("import os\nprint('loaded in', os.getpid())\n"
+                        "def scale_by(x, factor):\n    print('called with shape', x.shape, 'in', os.getpid())\n"
+                        "    return x * factor if x.ndim == 1 else x\n")
+    one = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(pool=pool)))
+    two = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(pool=pool, spread=2)))
+    assert [(c.id, c.status, c.message) for c in two.cases] == [(c.id, c.status, c.message) for c in one.cases]
+    assert two.status is one.status is ProblemStatus.FAILED  # the matrix cases fail
+    # the import's output once, then every call's output in the cases' order
+    assert two.stdout.count("loaded in") == 1
+    def calls(result):
+        return [line.split(" in ")[0] for line in result.stdout.splitlines() if line.startswith("called")]
+    assert calls(two) == calls(one) and len(calls(two)) == len(problem.cases())
+    # ...from two processes, where one ran them all before
+    assert len(set(re.findall(r"called .* in (\d+)", two.stdout))) == 2
+    assert len(set(re.findall(r"called .* in (\d+)", one.stdout))) == 1
