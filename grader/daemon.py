@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from grader import sandbox
-from grader.runner import PACKAGE_PARENT, Limits, RunOptions, Spawned, _child_env, fork_worker, spawn_worker
+from grader.runner import PACKAGE_PARENT, Limits, RunOptions, Spawned, child_env, fork_worker, spawn_worker
 from grader.trusted import cache_dir
 from grader.zygote import Zygote, ZygoteError, _Server
 
@@ -188,7 +188,7 @@ def _start(folder: Path, options: RunOptions) -> subprocess.Popen:
     with sandbox.starting_worker():
         proc = subprocess.Popen([options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(folder)],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                cwd=folder, env=_child_env(str(folder), options), start_new_session=True)
+                                cwd=folder, env=child_env(str(folder), options), start_new_session=True)
         sandbox.register_worker(proc.pid)
     return proc
 

@@ -13,7 +13,6 @@ import termios
 import time
 from pathlib import Path
 
-import pexpect
 import pytest
 from pexpect import fdpexpect
 
