@@ -32,7 +32,8 @@ from grader.workspace import Workspace
 
 Grade = Callable[[Problem, Path], ProblemResult]
 
-SAVE_STEP_MS = 150  # saves closer together than this are one save (editors write in two steps)
+SAVE_STEP_MS = 50  # saves closer together than this are one save (editors write in two steps)
+QUICK_HEAD_START = 0.3  # seconds the quick check has the cores to itself before the confirming one starts
 POLL_SECONDS = 0.1
 
 _ENTER = "\x1b[?1049h\x1b[?25l"  # alternate screen, hide the cursor
@@ -198,14 +199,20 @@ def _start(request: RunRequest | None, events: queue.Queue, grade: Grade, quick:
 
     def fast_then_confirm():
         fast: list = []
-        # the fresh-process check starts at once, beside the quick one
-        confirming = threading.Thread(target=confirm, args=(fast,), daemon=True)
-        confirming.start()
-        try:
-            fast.append(quick(request.problem, request.path))
-            events.put(("quick", (request, fast[0])))
-        except Exception:  # no quick verdict this time: the confirmed one still comes
-            pass
+        done = threading.Event()
+
+        def run_quick():
+            try:
+                fast.append(quick(request.problem, request.path))
+                events.put(("quick", (request, fast[0])))
+            except Exception:  # no quick verdict this time: the confirmed one still comes
+                pass
+            finally:
+                done.set()
+
+        threading.Thread(target=run_quick, daemon=True).start()
+        done.wait(QUICK_HEAD_START)  # a slow quick check (the first one) is not waited for
+        confirm(fast)
 
     # daemon threads: quitting never waits for a check in flight
     target = fast_then_confirm if quick is not None else (lambda: confirm([]))
