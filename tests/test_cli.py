@@ -42,6 +42,20 @@ def test_every_command_and_option_has_help_text():
         assert result.code == 0 and "Usage" in result.stdout
 
 
+def test_help_groups_the_commands_by_who_uses_them():
+    text = run_cli("--help").stdout
+    panels = [text.index(title) for title in ("For learners", "For instructors", "For CI")]
+    assert panels == sorted(panels)
+
+    def panel_of(command: str) -> int:
+        at = text.index(f"│ {command} ")
+        return sum(1 for start in panels if start < at)
+
+    assert {panel_of(c) for c in ("list", "show", "check", "hint", "reset", "watch", "progress", "solution")} == {1}
+    assert {panel_of(c) for c in ("new", "validate", "export")} == {2}
+    assert {panel_of(c) for c in ("grade", "merge", "doctor")} == {3}
+
+
 def test_console_script_is_installed():
     exe = shutil.which("grader")
     assert exe, "the grader command is not on PATH (pip install -e .)"
