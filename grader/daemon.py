@@ -20,13 +20,13 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from grader import sandbox
 from grader.runner import PACKAGE_PARENT, Limits, RunOptions, Spawned, child_env, fork_worker, spawn_worker
+from grader import trusted
 from grader.trusted import cache_dir
 from grader.zygote import Zygote, ZygoteError, _Server
 
@@ -59,7 +59,9 @@ def idle_seconds() -> float:
 def folder_for(options: RunOptions) -> Path:
     """The daemon's folder for workers of this kind, run by this grader's code."""
     digest = hashlib.sha256()
-    for part in (options.python, options.platform, repr(options.extra_env), sys.version, PACKAGE_PARENT):
+    # a daemon has JAX and Flax imported: upgrading them in this environment needs a new one
+    for part in (options.python, options.platform, repr(options.extra_env), PACKAGE_PARENT,
+                 json.dumps(trusted.stack_versions(), sort_keys=True)):
         digest.update(part.encode() + b"\0")
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())

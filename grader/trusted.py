@@ -76,7 +76,7 @@ def trusted_jax_cache() -> Path:
     return cache_dir() / "jax" / "trusted"
 
 
-def _versions() -> dict:
+def stack_versions() -> dict:
     out = {"python": sys.version, "machine": platform.machine()}
     for dist in ("jax", "jaxlib", "flax", "numpy"):
         try:
@@ -88,7 +88,7 @@ def _versions() -> dict:
 
 def cache_key(problem: Problem, options: RunOptions) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps({"format": CACHE_FORMAT, "versions": _versions(), "platform": options.platform,
+    h.update(json.dumps({"format": CACHE_FORMAT, "versions": stack_versions(), "platform": options.platform,
                          "entry": problem.entry_point, "args": [(a.name, a.kind) for a in problem.args]},
                         sort_keys=True).encode())
     for path in (problem.reference_path, problem.pitfalls_path, problem.pitfall_code_path,

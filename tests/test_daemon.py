@@ -128,3 +128,14 @@ def test_a_check_goes_on_without_the_daemon_when_it_cannot_start(tmp_path):
                      env={"GRADER_DAEMON": "1", "GRADER_CACHE_DIR": str(deep)}, timeout=45)
     assert result.code == 0 and "PASSED" in result.stdout, result.stdout + result.stderr
     assert not list((deep / "daemon").glob("*/sock"))
+
+
+def test_a_new_jax_or_flax_gets_a_new_daemon(monkeypatch):
+    from grader import trusted
+
+    before = daemon.folder_for(RunOptions())
+    real = trusted.stack_versions()
+    monkeypatch.setattr(trusted, "stack_versions", lambda: dict(real, jax="0.0.0"))
+    assert daemon.folder_for(RunOptions()) != before
+    monkeypatch.setattr(trusted, "stack_versions", lambda: dict(real))
+    assert daemon.folder_for(RunOptions()) == before

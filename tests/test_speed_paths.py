@@ -51,8 +51,8 @@ def test_expected_outputs_recomputed_when_any_key_changes(course, monkeypatch):
     (course / "reference" / "scale-by" / "pitfalls.toml").write_text('format_version = 1\n')
     keys.add(trusted.cache_key(problem(course), RunOptions()))
 
-    real_versions = trusted._versions
-    monkeypatch.setattr(trusted, "_versions", lambda: dict(real_versions(), jax="0.0.0-other"))
+    real_versions = trusted.stack_versions
+    monkeypatch.setattr(trusted, "stack_versions", lambda: dict(real_versions(), jax="0.0.0-other"))
     keys.add(trusted.cache_key(problem(course), RunOptions()))
     keys.add(trusted.cache_key(problem(course), RunOptions(platform="gpu")))
     assert len(keys) == 6
