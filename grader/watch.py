@@ -16,6 +16,7 @@ import signal
 import sys
 import termios
 import threading
+import time
 import tty
 from pathlib import Path
 from typing import Callable, TextIO
@@ -33,6 +34,7 @@ from grader.workspace import Workspace
 Grade = Callable[[Problem, Path], ProblemResult]
 
 SAVE_STEP_MS = 50  # saves closer together than this are one save (editors write in two steps)
+QUIT_WAIT_SECONDS = 10.0  # on quit, how long the check in flight may take to be recorded
 QUICK_HEAD_START = 0.3  # seconds the quick check has the cores to itself before the confirming one starts
 POLL_SECONDS = 0.1
 
@@ -136,6 +138,10 @@ def run_watch(problems: list[Problem], workspace: Workspace, slug: str | None, g
                 if changed or resized.is_set():
                     resized.clear()
                     _draw(loop, term, color)
+            if loop.running is not None:
+                loop.message = "Recording the check in flight before leaving… (Ctrl-C leaves now)"
+                _draw(loop, term, color)
+                _finish_running(loop, events)
         return 0
     except KeyboardInterrupt:
         return 130
@@ -181,6 +187,20 @@ def _drain(events: queue.Queue, loop: WatchLoop, grade: Grade, quick) -> bool:
             loop.watching = True
         elif kind == "watch-failed":
             loop.message = f"Cannot watch for saves ({payload}); press c to check."
+
+
+def _finish_running(loop: WatchLoop, events: queue.Queue) -> None:
+    """On quit, wait (a little) for the check in flight so that its verdict is recorded; the
+    learner may already have seen its quick verdict. Saves queued behind it are not checked."""
+    deadline = time.monotonic() + QUIT_WAIT_SECONDS
+    while loop.running is not None and time.monotonic() < deadline:
+        try:
+            kind, payload = events.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        if kind == "graded" and payload[0] is loop.running:
+            loop.queued = False
+            loop.on_graded(*payload)
 
 
 def _start(request: RunRequest | None, events: queue.Queue, grade: Grade, quick: QuickCheck | None = None) -> None:

@@ -239,3 +239,24 @@ def test_the_screen_fits_the_terminal(course, tmp_path):
         assert len(lines) <= height
         assert all(len(line) <= width for line in lines)
         assert "q" in lines[-1]
+
+
+def test_quitting_records_the_check_in_flight_first(course, tmp_path, monkeypatch):
+    import queue
+    import threading
+
+    from grader import watch as watch_module
+
+    ws = Workspace(tmp_path / "ws")
+    loop = WatchLoop.open(load_catalogue(course).problems, ws)
+    request = loop.on_key("c")
+    events: queue.Queue = queue.Queue()
+    threading.Timer(0.3, events.put, [("graded", (request, _result("scale-by", ProblemStatus.PASSED), ""))]).start()
+    watch_module._finish_running(loop, events)
+    assert loop.running is None and ws.problem_state("scale-by")["status"] == "passed"
+    # a check that does not end in time is left behind, unrecorded
+    monkeypatch.setattr(watch_module, "QUIT_WAIT_SECONDS", 0.2)
+    loop.on_key("n")
+    request = loop.on_key("c")
+    watch_module._finish_running(loop, events)
+    assert loop.running is request and "attempts" not in ws.problem_state("scale-again")
