@@ -89,18 +89,6 @@ class FrameReader:
         return header, buffers
 
 
-def read_frame_blocking(stream, max_frame_bytes: int) -> tuple[dict, list[bytes]]:
-    """Read exactly one frame from a binary file object (used by the worker on stdin)."""
-    reader = FrameReader(max_frame_bytes)
-    while True:
-        chunk = stream.read1(1 << 16) if hasattr(stream, "read1") else stream.read(1 << 16)
-        if not chunk:
-            raise WireError("input ended before a whole frame arrived")
-        frames = reader.feed(chunk)
-        if frames:
-            return frames[0]
-
-
 # ---------------------------------------------------------------- values
 
 @dataclass(frozen=True)
