@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from grader import sandbox
-from grader.runner import PACKAGE_PARENT, Limits, RunOptions, Spawned, child_env, fork_worker, spawn_worker
+from grader.pool import WorkerPool
+from grader.runner import PACKAGE_PARENT, Limits, RunOptions, child_env
 from grader import trusted
 from grader.trusted import cache_dir
 from grader.zygote import Zygote, ZygoteError, _Server
@@ -98,34 +99,10 @@ def serve_daemon(folder: str) -> None:
 
 # ---------------------------------------------------------------- in the grader
 
-class DaemonPool:
-    """``WorkerPool.take`` with workers forked by the daemon (started if it is not running);
-    a worker started the ordinary way when the daemon cannot be reached."""
-
-    def __init__(self):
-        self._zygotes: dict[Path, Zygote] = {}
-
-    def take(self, options: RunOptions, serve: bool = False) -> Spawned:
-        folder = folder_for(options)
-        try:
-            zygote = self._zygotes.get(folder)
-            if zygote is None or not zygote.alive:
-                zygote = self._zygotes[folder] = connect(folder, options)
-            return fork_worker(zygote, options, serve)
-        except (OSError, ZygoteError, ValueError):
-            self._zygotes.pop(folder, None)
-            return spawn_worker(options, serve=serve)
-
-    def close(self) -> None:
-        for zygote in self._zygotes.values():
-            zygote.close()
-        self._zygotes.clear()
-
-    def __enter__(self) -> "DaemonPool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+def pool() -> WorkerPool:
+    """A pool whose workers the daemon forks (started if it is not running); a worker started
+    the ordinary way when the daemon cannot be reached."""
+    return WorkerPool(opener=lambda options: connect(folder_for(options), options))
 
 
 def connect(folder: Path, options: RunOptions, start: bool = True) -> Zygote:

@@ -2,14 +2,16 @@
 
 The zygote (grader/zygote.py) has imported JAX and Flax and runs nothing of anyone's; a worker
 forked from it skips the interpreter start and the imports. Each ``take`` forks a new worker, so
-two runs (two learners, or a learner and the reference) never share a process. If the zygote is
-gone, a worker is started the ordinary way and a new zygote next time.
+two runs (two learners, or a learner and the reference) never share a process. If the zygote
+cannot be had, a worker is started the ordinary way, and another zygote is tried next time.
+By default the pool starts zygotes of its own; ``opener`` can reach others (grader/daemon.py).
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 from grader.runner import RunOptions, Spawned, fork_worker, spawn_worker, start_zygote
 from grader.zygote import ZygoteError
@@ -24,17 +26,20 @@ def _key(options: RunOptions) -> tuple:
 class WorkerPool:
     """One zygote per kind of process. Close it when done (or use ``with``)."""
 
+    opener: Callable = start_zygote  # options -> a grader.zygote.Zygote; raises OSError or ZygoteError
     _zygotes: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: bool = False
 
     def take(self, options: RunOptions, serve: bool = False) -> Spawned:
         """A fresh worker for one run (with ``serve``, for a grader.live.LiveWorker)."""
-        zygote = self._zygote(options)
+        zygote = None
         try:
+            zygote = self._zygote(options)
             return fork_worker(zygote, options, serve)
-        except ZygoteError:
-            self._drop(options, zygote)
+        except (OSError, ValueError, ZygoteError):
+            if zygote is not None:
+                self._drop(options, zygote)
             return spawn_worker(options, preload=True, serve=serve)
 
     def warm(self, options: RunOptions) -> None:
@@ -50,7 +55,8 @@ class WorkerPool:
             if zygote is None or not zygote.alive:
                 if zygote is not None:
                     zygote.close()
-                zygote = self._zygotes[key] = start_zygote(options)
+                self._zygotes.pop(key, None)
+                zygote = self._zygotes[key] = self.opener(options)
             return zygote
 
     def _drop(self, options: RunOptions, zygote) -> None:

@@ -259,9 +259,11 @@ def start_zygote(options: RunOptions):
     sandbox.become_subreaper()
     scratch = tempfile.mkdtemp(prefix="grader-zygote-")
     try:
-        with sandbox.starting_worker():
-            return Zygote.start([options.python, "-I", "-c", _ZYGOTE_BOOT.format(path=PACKAGE_PARENT)],
-                                child_env(scratch, options), scratch, sandbox.register_worker)
+        with sandbox.starting_worker():  # registered before another thread can take it for a stray
+            zygote = Zygote.start([options.python, "-I", "-c", _ZYGOTE_BOOT.format(path=PACKAGE_PARENT)],
+                                  child_env(scratch, options), scratch)
+            sandbox.register_worker(zygote.proc.pid)
+            return zygote
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise

@@ -238,14 +238,13 @@ class Zygote:
         threading.Thread(target=self._listen, daemon=True).start()
 
     @classmethod
-    def start(cls, boot_args: list[str], env: dict, scratch: str, register) -> "Zygote":
+    def start(cls, boot_args: list[str], env: dict, scratch: str) -> "Zygote":
         """Start a zygote of this process's own, talking over a socket pair."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             proc = subprocess.Popen(boot_args + [str(theirs.fileno())], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                     pass_fds=(theirs.fileno(),), cwd=scratch, env=env, start_new_session=True)
-            register(proc.pid)
         except BaseException:
             ours.close()
             raise

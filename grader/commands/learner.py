@@ -58,7 +58,7 @@ def check_command(
     from grader import daemon
 
     # at a terminal, workers come from a daemon kept between checks (see grader/daemon.py)
-    with (daemon.DaemonPool() if daemon.enabled(sys.stdout.isatty()) else nullcontext()) as pool:
+    with (daemon.pool() if daemon.enabled(sys.stdout.isatty()) else nullcontext()) as pool:
         # forked workers start in milliseconds: spread the cases over the free cores
         spread = cores() if pool is not None else 1
         options = GradeOptions(run=RunOptions(platform=platform, pool=pool, spread=spread), case_seconds=time_limit)
