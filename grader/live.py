@@ -37,35 +37,35 @@ class LiveWorker:
         with self._lock:
             if self._busy:
                 raise RuntimeError("a LiveWorker serves one run at a time")
-            current = self._spawned
-            if current is not None and (files != self._files or self._runs >= self.max_runs
-                                        or current.proc.poll() is not None):
-                current.discard()
-                current = None
-            if current is None:
-                current = self._start(options)
-                self._spawned, self._files, self._runs = current, files, 0
+            if not self._fit(files):
+                self._replace(options, files)
             self._runs += 1
             self._busy = True
-            return current
+            return self._spawned
 
     def warm(self, options: RunOptions, files: tuple[str, ...]) -> None:
         """Start the worker for these files now, unless one fit to use (or busy) exists."""
         with self._lock:
-            if self._busy or (self._spawned is not None and self._files == files
-                              and self._spawned.proc.poll() is None):
-                return
-            if self._spawned is not None:
-                self._spawned.discard()
-            self._spawned = self._start(options)
-            self._files, self._runs = files, 0
+            if not self._busy and not self._fit(files):
+                self._replace(options, files)
+
+    def _fit(self, files: tuple[str, ...]) -> bool:
+        """A worker confined to these files, alive, with runs left in its allowance."""
+        current = self._spawned
+        return (current is not None and files == self._files and self._runs < self.max_runs
+                and current.proc.poll() is None)
+
+    def _replace(self, options: RunOptions, files: tuple[str, ...]) -> None:
+        if self._spawned is not None:
+            self._spawned.discard()
+        self._spawned, self._files, self._runs = self._start(options), files, 0
 
     def _start(self, options: RunOptions) -> Spawned:
         if self.pool is not None:
             return self.pool.take(options, serve=True)
         return spawn_worker(options, preload=True, serve=True)
 
-    def give_back(self, spawned: Spawned) -> None:
+    def give_back(self) -> None:
         """The run ended cleanly: keep the worker for the next one."""
         with self._lock:
             self._busy = False

@@ -94,8 +94,7 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
                 options: RunOptions = RunOptions()) -> RunReport:
     """Call every target on every case in worker processes and report what happened."""
     pending = {t.name: list(t.cases) if t.cases is not None else [c.id for c in cases] for t in targets}
-    report = RunReport(calls={}, load_problems={}, load_warnings={}, stdout="", stderr="",
-                       streams_truncated=False, processes=0)
+    report = RunReport()
     by_name = {t.name: t for t in targets}
     deadline = time.monotonic() + limits.total_seconds
     while any(pending.values()):
@@ -132,8 +131,7 @@ def _spread(pending: dict, workers: int) -> list[dict]:
 
 def _run_spread(plan, pending, parts, cases, limits, options, deadline, report) -> None:
     """One worker per part, at the same time; their reports merged into ``report``."""
-    reports = [RunReport(calls={}, load_problems={}, load_warnings={}, stdout="", stderr="",
-                         streams_truncated=False, processes=0) for _ in parts]
+    reports = [RunReport() for _ in parts]
     threads, failures = [], []
 
     def run_part(index: int, part: dict, sub: RunReport) -> None:
@@ -305,7 +303,7 @@ def _run_once(plan, pending, cases, limits, options, deadline, report, quiet_loa
         kept = session.pump(spawned.proc, spawned.channel_fd, deadline, keep=live is not None)
     finally:
         if kept:
-            live.give_back(spawned)
+            live.give_back()
         else:
             if live is not None:
                 live.forget(spawned)

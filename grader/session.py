@@ -43,13 +43,13 @@ class LoadProblem:
 
 @dataclass
 class RunReport:
-    calls: dict[tuple[str, str], Call]
-    load_problems: dict[str, LoadProblem]
-    load_warnings: dict[str, list]
-    stdout: str
-    stderr: str
-    streams_truncated: bool
-    processes: int
+    calls: dict[tuple[str, str], Call] = field(default_factory=dict)
+    load_problems: dict[str, LoadProblem] = field(default_factory=dict)
+    load_warnings: dict[str, list] = field(default_factory=dict)
+    stdout: str = ""
+    stderr: str = ""
+    streams_truncated: bool = False
+    processes: int = 0
     protections: dict = field(default_factory=dict)  # what the worker said it enforced
 
 
