@@ -18,10 +18,9 @@ import termios
 import threading
 import time
 import tty
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, TextIO
-
-from dataclasses import replace
 
 from grader.catalogue import Problem
 from grader.grading import GradeOptions, grade_problem
@@ -29,7 +28,7 @@ from grader.live import LiveWorker
 from grader.reporters.watch_view import render_screen
 from grader.results import ProblemResult
 from grader.watch_loop import RunRequest, WatchLoop, same_verdict
-from grader.workspace import Workspace
+from grader.workspace import Workspace, display
 
 Grade = Callable[[Problem, Path], ProblemResult]
 
@@ -54,7 +53,7 @@ class _Stopped(Exception):
 def grader_for(options: GradeOptions) -> Grade:
     """The default grading function: a real, isolated check of the learner's file."""
     def grade(problem: Problem, path: Path) -> ProblemResult:
-        return grade_problem(problem, path, _display(path), options)
+        return grade_problem(problem, path, display(path), options)
     return grade
 
 
@@ -67,7 +66,7 @@ class QuickCheck:
         self.live = live
 
     def __call__(self, problem: Problem, path: Path) -> ProblemResult:
-        return grade_problem(problem, path, _display(path), self.options)
+        return grade_problem(problem, path, display(path), self.options)
 
     def prepare(self, path: Path) -> None:
         """Start the worker for this file now, so that its imports are done before the save."""
@@ -263,9 +262,3 @@ def _draw(loop: WatchLoop, term: Terminal, color: bool) -> None:
     term.out.write(_CLEAR + render_screen(loop, width, height, color))
     term.out.flush()
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -20,6 +20,14 @@ LOCK_FILE = ".grader-state.lock"
 STATE_VERSION = 1
 
 
+def display(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Workspace:
     folder: Path

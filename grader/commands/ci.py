@@ -10,12 +10,13 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from grader.commands.common import Session, display, fail
+from grader.commands.common import Session, fail
 from grader.grading import GradeOptions
 from grader.reporters import text as text_report
 from grader.runner import RunOptions
 from grader.schema import MetadataError
 from grader.trusted import GraderError
+from grader.workspace import display
 
 
 def grade_command(

@@ -40,13 +40,6 @@ def fail(session_or_console, message: str, code: int = EXIT_USAGE):
     raise typer.Exit(code)
 
 
-def display(path: Path) -> str:
-    """``path`` relative to the current folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
 
 def cores() -> int:
     """Workers one check may spread its cases over: two where two cores are free to us."""

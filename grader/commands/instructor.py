@@ -7,13 +7,14 @@ from typing import Optional
 
 import typer
 
-from grader.commands.common import Session, display, fail
+from grader.commands.common import Session, fail
 from grader.export import ExportError, export_student
 from grader.reporters.validation import render_validation
 from grader.runner import RunOptions
 from grader.scaffold import ScaffoldError, new_problem
 from grader.schema import MetadataError
 from grader.trusted import GraderError
+from grader.workspace import display
 from grader.validate import ValidateOptions, validate_catalogue
 
 

@@ -10,13 +10,14 @@ from typing import Optional
 
 import typer
 
-from grader.commands.common import Session, cores, display, fail
+from grader.commands.common import Session, cores, fail
 from grader.grading import GradeOptions, grade_problem
 from grader.reporters import text as text_report
 from grader.reporters.json_report import check_object
 from grader.runner import RunOptions
 from grader.schema import MetadataError
 from grader.trusted import GraderError
+from grader.workspace import display
 
 
 def list_command(ctx: typer.Context) -> None:
