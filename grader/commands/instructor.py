@@ -7,8 +7,11 @@ from typing import Optional
 
 import typer
 
-from grader.commands.common import Session, fail
+from grader.commands.common import Session, cores, fail
 from grader.export import ExportError, export_student
+from grader.mutants import DEFAULT_MIN_SCORE, analyse_catalogue
+from grader.pool import WorkerPool
+from grader.reporters.mutants import render_mutants
 from grader.reporters.validation import render_validation
 from grader.runner import RunOptions
 from grader.scaffold import ScaffoldError, new_problem
@@ -35,9 +38,18 @@ def validate_command(
     slugs: Optional[list[str]] = typer.Argument(None, help="Problems to check (default: all of them)."),
     static: bool = typer.Option(False, "--static", help="Only read the files; run no code (fast)."),
     platform: str = typer.Option("cpu", "--platform", help="JAX platform for running the stub, reference and pitfalls."),
+    mutants: bool = typer.Option(False, "--mutants", help="Instead of the usual checks, mutation analysis: run small "
+                                 "mistakes written into the reference on every case, print each problem's score "
+                                 "and every surviving mutant as a diff."),
+    min_score: float = typer.Option(DEFAULT_MIN_SCORE, "--min-score", min=0.0, max=100.0,
+                                    help="With --mutants: exit 1 when a problem's mutation score (percent) is below this."),
 ) -> None:
     """Check problems for instructors: metadata, signatures, stub, reference, pitfalls, cost. Exit 1 on any error."""
     s: Session = ctx.obj
+    if mutants:
+        if static:
+            fail(s, "--mutants runs code; it cannot be combined with --static")
+        _mutation_analysis(s, slugs, platform, min_score)
     options = ValidateOptions(run=RunOptions(platform=platform), run_code=not static)
     try:
         if s.err.is_terminal:
@@ -49,6 +61,22 @@ def validate_command(
         fail(s, str(exc.args[0]))
     render_validation(reports, s.out)
     raise typer.Exit(1 if any(r.errors for r in reports) else 0)
+
+
+def _mutation_analysis(s: Session, slugs: Optional[list[str]], platform: str, min_score: float) -> None:
+    # the mutants of a problem share warm workers forked from one zygote
+    with WorkerPool() as pool:
+        options = RunOptions(platform=platform, pool=pool, spread=cores())
+        try:
+            if s.err.is_terminal:
+                with s.err.status("Mutation analysis…") as status:
+                    reports = analyse_catalogue(s.root, slugs, options, progress=status.update)
+            else:
+                reports = analyse_catalogue(s.root, slugs, options)
+        except LookupError as exc:
+            fail(s, str(exc.args[0]))
+    render_mutants(reports, s.out, min_score)
+    raise typer.Exit(0 if all(r.meets(min_score) for r in reports) else 1)
 
 
 def export_command(
