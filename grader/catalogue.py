@@ -11,6 +11,7 @@ import numpy as np
 
 from grader.schema import (Field, Finding, MetadataError, check_table, non_empty, non_negative,
                            one_of, positive, read_toml)
+from grader.worlds import WORLDS
 
 FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -29,6 +30,9 @@ PROBLEM_FIELDS = {
     "hints": Field((list,), required=False, default=[]),
     "args": Field((list,), check=non_empty),
     "tolerance": Field((dict,), required=False, default={}),
+    # checked in detail by grader/requirements.py and grader/probes.py
+    "requirements": Field((list,), required=False, default=[]),
+    "statement_values": Field((list,), required=False, default=[]),
 }
 ARG_FIELDS = {
     "name": Field((str,), check=lambda v: None if IDENT_RE.match(v) else "must be a Python identifier"),
@@ -47,10 +51,13 @@ CASE_FIELDS = {
     "visibility": Field((str,), check=one_of("visible", "hidden")),
     "points": Field((float,), required=False, default=1.0, check=non_negative),
     "inputs": Field((dict,)),
+    "world": Field((str,), required=False,
+                   check=lambda v: None if v in WORLDS else f"unknown world {v!r} (known: {', '.join(WORLDS)})"),
 }
 PITFALLS_FIELDS = {
     "format_version": Field((int,), check=one_of(FORMAT_VERSION)),
     "pitfalls": Field((list,), required=False, default=[]),
+    "accepted_probes": Field((list,), required=False, default=[]),  # see grader/probes.py
 }
 PITFALL_FIELDS = {
     "id": Field((str,), check=lambda v: None if ID_RE.match(v) else "must be letters, digits, '-', '_' or '.'"),
@@ -78,6 +85,7 @@ class Case:
     visibility: str
     points: float
     inputs: dict  # raw TOML values, by argument name
+    world: str | None = None  # a changed world of library defaults (grader/worlds.py)
 
     @property
     def hidden(self) -> bool:
@@ -260,8 +268,12 @@ def load_cases(problem: Problem) -> list[Case]:
                     findings.append(Finding(display, f"{label}.{arg.name}", message))
         for extra in sorted(set(inputs) - {a.name for a in problem.args}):
             findings.append(Finding(display, f"{label}.{extra}", "is not an argument of the entry point"))
+        if entry.get("world") and entry.get("visibility") == "visible":
+            findings.append(Finding(display, f"cases[{cid}].world" if cid else f"{where}.world",
+                                    "only hidden cases may change the world: statements say that hidden "
+                                    "cases may change library defaults, and visible ones show the usual world"))
         if cid and entry.get("visibility") and entry.get("inputs") is not None:
-            cases.append(Case(cid, entry["visibility"], entry["points"], inputs))
+            cases.append(Case(cid, entry["visibility"], entry["points"], inputs, entry.get("world")))
     if findings:
         raise MetadataError(findings)
     return cases

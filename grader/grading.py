@@ -13,6 +13,7 @@ from pathlib import Path
 from grader import feedback, wire
 from grader.catalogue import Case, Pitfall, Problem, build_args
 from grader.compare import compare_tree
+from grader.requirements import requirement_entries, take_records
 from grader.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
 from grader.runner import CaseInput, Limits, RunOptions, Target, run_targets
 from grader.trusted import Expected, GraderError, Raised, cache_dir, case_inputs, compute_expected
@@ -117,6 +118,7 @@ def _build_result(plan: _Plan, report, expected: Expected, seconds: float) -> Pr
                            streams_truncated=report.streams_truncated, only_visible=plan.only_visible)
     # case ids are prefixed with the problem in a run shared by several files: take the prefix off
     calls = {cid: _unprefixed(report.calls.get((key, f"{key}/{cid}")), key) for cid in (c.id for c in plan.cases)}
+    records = take_records(calls)  # what each returned call did, for the problem's requirements
     result.notes = feedback.warning_notes(
         report.load_warnings.get(key, []) + [w for c in calls.values() if c for w in c.warnings],
         learner_file, display)
@@ -129,6 +131,7 @@ def _build_result(plan: _Plan, report, expected: Expected, seconds: float) -> Pr
     for case in plan.cases:
         result.cases.append(_case_result(problem, case, calls[case.id], expected, plan.pitfalls,
                                          learner_file, display))
+    result.cases += requirement_entries(problem, calls, records, expected, plan.pitfalls)
     result.status = overall_status(result.cases, load_problem is not None)
     if result.status is ProblemStatus.NOT_IMPLEMENTED:
         result.message = f"{problem.entry_point} is not implemented yet: replace `raise NotImplementedError` with your solution."

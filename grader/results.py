@@ -59,6 +59,7 @@ class CaseResult:
     expected: object = None  # visible cases only: the decoded expected output
     received: object = None  # visible cases only
     seconds: float = 0.0
+    kind: str = "case"  # case | requirement (grader/requirements.py: graded on what the code did)
 
     @property
     def score(self) -> float:
@@ -110,7 +111,8 @@ def overall_status(cases: list[CaseResult], load_failed: bool) -> ProblemStatus:
     """A problem passes only when every case passed; otherwise the most telling failure wins."""
     if load_failed:
         return ProblemStatus.ERROR
-    if cases and all(c.error is not None and c.error.not_implemented for c in cases):
+    calls = [c for c in cases if c.kind == "case"]
+    if calls and all(c.error is not None and c.error.not_implemented for c in calls):
         return ProblemStatus.NOT_IMPLEMENTED
     statuses = {c.status for c in cases}
     if not cases:

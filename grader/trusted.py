@@ -18,11 +18,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from grader import wire
+from grader import wire, worlds
 from grader.catalogue import Case, Problem, build_args
+from grader.requirements import load_requirements
 from grader.runner import CaseInput, Limits, RunOptions, Target, run_targets
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 
@@ -51,16 +52,29 @@ def _normal(message: str) -> str:
 
 @dataclass
 class Expected:
-    """Per case id: the reference's output; per pitfall id and case id: its output or Raised."""
+    """Per case id: the reference's output; per pitfall id and case id: its output or Raised.
+    When the problem has requirements, the events each call recorded, the same way."""
 
     reference: dict[str, Any]
     pitfalls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reference_records: dict[str, dict] = field(default_factory=dict)
+    pitfall_records: dict[str, dict[str, dict]] = field(default_factory=dict)
     seconds: float = 0.0  # time the trusted run took (0 when it came from the cache)
     from_cache: bool = False
 
 
-def case_inputs(problem: Problem, cases: list[Case]) -> list[CaseInput]:
-    return [CaseInput(c.id, build_args(problem, c)) for c in cases]
+def case_inputs(problem: Problem, cases: list[Case], record: bool | None = None) -> list[CaseInput]:
+    """The calls' arguments, each ending with a directive (grader/worlds.py) when the case runs in
+    a changed world or the calls must be recorded (by default: when the problem has requirements)."""
+    if record is None:
+        record = bool(load_requirements(problem))
+    out = []
+    for c in cases:
+        args = build_args(problem, c)
+        if c.world or record:
+            args += (worlds.directive(c.world, record),)
+        out.append(CaseInput(c.id, args))
+    return out
 
 
 def cache_dir() -> Path:
@@ -91,8 +105,9 @@ def cache_key(problem: Problem, options: RunOptions) -> str:
     h.update(json.dumps({"format": CACHE_FORMAT, "versions": stack_versions(), "platform": options.platform,
                          "entry": problem.entry_point, "args": [(a.name, a.kind) for a in problem.args]},
                         sort_keys=True).encode())
+    worlds_source = Path(worlds.__file__)  # what a world changes is part of every output
     for path in (problem.reference_path, problem.pitfalls_path, problem.pitfall_code_path,
-                 problem.cases_path):
+                 problem.cases_path, problem.folder / "problem.toml", worlds_source):
         h.update(path.name.encode())
         h.update(path.read_bytes() if path.is_file() else b"<absent>")
     return h.hexdigest()
@@ -151,7 +166,9 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
         if call.outcome != "returned":
             why = (f"{call.error['type']}: {call.error['message']}" if call.error else call.detail or call.outcome)
             raise GraderError(f"{ref_file} failed on case {case.id!r}: {why}", ref_file, f"cases[{case.id}]")
-        expected.reference[case.id] = call.output
+        expected.reference[case.id], record = worlds.split_record(call.output)
+        if record is not None:
+            expected.reference_records[case.id] = record
     for target in trusted_targets(problem)[1:]:
         pid = target.name.split(":", 1)[1]
         if target.name in report.load_problems:
@@ -159,15 +176,18 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
             raise GraderError(f"{problem.rel(problem.pitfall_code_path)}: pitfall {pid!r} could not be loaded: "
                               f"{_describe_load(lp)}", problem.rel(problem.pitfall_code_path),
                               f"def {target.function}")
-        outcomes = {}
+        outcomes, records = {}, {}
         for case in cases:
             call = report.calls[(target.name, case.id)]
             if call.outcome == "returned":
-                outcomes[case.id] = call.output
+                outcomes[case.id], record = worlds.split_record(call.output)
+                if record is not None:
+                    records[case.id] = record
             elif call.outcome == "raised":
                 outcomes[case.id] = Raised(call.error["type"], call.error["message"])
             # a pitfall that timed out or crashed simply matches nothing on that case
         expected.pitfalls[pid] = outcomes
+        expected.pitfall_records[pid] = records
     expected.seconds = seconds
     return expected
 
@@ -195,6 +215,8 @@ def _encode(expected: Expected) -> bytes:
         "format": CACHE_FORMAT,
         "reference": {cid: put(v) for cid, v in expected.reference.items()},
         "pitfalls": {pid: {cid: put(v) for cid, v in outs.items()} for pid, outs in expected.pitfalls.items()},
+        "reference_records": expected.reference_records,
+        "pitfall_records": expected.pitfall_records,
     }
     return wire.encode_frame(header, buffers)
 
@@ -221,6 +243,7 @@ def _decode(data: bytes) -> Expected | None:
     return Expected(reference={cid: get(e) for cid, e in header["reference"].items()},
                     pitfalls={pid: {cid: get(e) for cid, e in outs.items()}
                               for pid, outs in header["pitfalls"].items()},
+                    reference_records=header["reference_records"], pitfall_records=header["pitfall_records"],
                     from_cache=True)
 
 

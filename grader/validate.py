@@ -15,6 +15,8 @@ from grader.catalogue import (Case, Pitfall, Problem, build_args, load_cases, lo
                               load_pitfalls, load_problem)
 from grader.compare import compare_tree, outputs_equal
 from grader.grading import GradeOptions, grade_problem
+from grader.probes import load_accepted_probes, load_statement_values, plan_probes, probe_findings, run_probes
+from grader.requirements import Requirement, load_requirements
 from grader.results import CaseStatus, ProblemStatus
 from grader.runner import RunOptions
 from grader.schema import Finding, MetadataError
@@ -110,6 +112,8 @@ def check_problem(problem_or_slug: Problem | str, root: Path,
     found += _position_findings(problem)
     cases = _collect(found, load_cases, problem)
     pitfalls = _collect(found, load_pitfalls, problem)
+    requirements = _collect(found, load_requirements, problem)
+    extras = [_collect(found, load, problem) for load in (load_statement_values, load_accepted_probes)]
     if cases is not None:
         if not any(not c.hidden for c in cases):
             found.append(Finding(problem.rel(problem.cases_path), "cases",
@@ -121,7 +125,7 @@ def check_problem(problem_or_slug: Problem | str, root: Path,
     if any(f.severity == "error" for f in found) or cases is None or pitfalls is None:
         found.append(_not_run(slug))
         return report
-    found += _run_findings(problem, cases, pitfalls, options, report, say)
+    found += _run_findings(problem, cases, pitfalls, requirements, extras, options, report, say)
     return report
 
 
@@ -239,8 +243,8 @@ def _rel(root: Path, path: Path) -> str:
 
 # ---------------------------------------------------------------- checks that run code
 
-def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], options: ValidateOptions,
-                  report: ProblemReport, say: Progress) -> list[Finding]:
+def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], requirements: list[Requirement],
+                  extras: list, options: ValidateOptions, report: ProblemReport, say: Progress) -> list[Finding]:
     # two trusted runs in separate processes: their outputs must agree bit for bit
     say(f"{problem.slug}: running the reference and pitfalls twice")
     trusted_run = options.run
@@ -256,14 +260,19 @@ def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], 
     store_expected(problem, first, options.run)
     report.cost = case_cost(problem, cases, first.seconds)
     found = determinism_findings(problem, cases, pitfalls, first, second)
-    found += pitfall_findings(problem, cases, pitfalls, first)
-    say(f"{problem.slug}: grading the stub and the reference")
+    found += requirement_findings(problem, requirements, first)
+    found += pitfall_findings(problem, cases, pitfalls, first, requirements)
+    say(f"{problem.slug}: grading the stub and the reference, and probing the cases with answers that do no work")
     grade = GradeOptions(run=options.run)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    statement_values, accepted = extras
+    probes = plan_probes(problem, cases, first.reference, statement_values)
+    with ThreadPoolExecutor(max_workers=3) as pool:
         stub = pool.submit(grade_problem, problem, problem.stub_path, "stub.py", grade)
         ref = pool.submit(grade_problem, problem, problem.reference_path, "solution.py", grade)
+        probed = pool.submit(run_probes, problem, cases, probes, bool(requirements), trusted_run)
         found += _stub_findings(problem, stub)
         found += _reference_findings(problem, ref)
+        found += probe_findings(problem, cases, probes, probed.result(), first.reference, requirements, accepted)
     return found
 
 
@@ -303,9 +312,24 @@ def _same_outcome(a, b) -> bool:
     return outputs_equal(a, b)
 
 
+def requirement_findings(problem: Problem, requirements: list[Requirement], expected: Expected) -> list[Finding]:
+    """The reference must meet every requirement on every case."""
+    found = []
+    display = problem.rel(problem.folder / "problem.toml")
+    for r in requirements:
+        failing = [cid for cid, rec in expected.reference_records.items() if not r.holds(rec)]
+        if failing:
+            events = ", ".join(sorted(expected.reference_records[failing[0]])) or "none"
+            found.append(Finding(display, f"requirements[{r.id}]",
+                                 f"the reference does not meet requirement {r.id!r} on case {failing[0]!r} "
+                                 f"(events recorded: {events})"))
+    return found
+
+
 def pitfall_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall],
-                     expected: Expected) -> list[Finding]:
-    """Every coded pitfall must fail some hidden case; a pitfall marked equivalent must fail none."""
+                     expected: Expected, requirements: list[Requirement] = ()) -> list[Finding]:
+    """Every coded pitfall must fail some hidden case or requirement; a pitfall marked equivalent
+    must fail none."""
     found = []
     display = problem.rel(problem.pitfalls_path)
     for p in pitfalls:
@@ -313,14 +337,19 @@ def pitfall_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall
             continue  # an exception signature: nothing to run
         outs = expected.pitfalls.get(p.id, {})
         catching = [c for c in cases if _catches(problem, expected.reference[c.id], outs, c.id)]
+        records = expected.pitfall_records.get(p.id, {})
+        unmet = [r.id for r in requirements if any(not r.holds(rec) for rec in records.values())]
         where = f"pitfalls[{p.id}]"
         if p.equivalent:
-            if catching:
+            if catching or unmet:
+                by = f"case {catching[0].id!r}" if catching else f"requirement {unmet[0]!r}"
                 found.append(Finding(display, f"{where}.equivalent",
-                                     f"pitfall {p.id!r} is marked equivalent, but case {catching[0].id!r} "
+                                     f"pitfall {p.id!r} is marked equivalent, but {by} "
                                      "catches it; remove `equivalent` or fix the pitfall's code"))
             else:
                 found.append(Finding(display, where, f"pitfall {p.id!r} is equivalent: {p.equivalent}", "note"))
+        elif unmet and not any(c.hidden for c in catching):
+            continue  # a requirement catches it: a learner making this mistake fails that entry
         elif not any(c.hidden for c in catching):
             message = f"pitfall {p.id!r} is not caught by any hidden case"
             if catching:

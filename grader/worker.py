@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader import wire
+from grader import wire, worlds
 
 MAX_MESSAGE = 2000
 MAX_FRAMES = 40
@@ -111,11 +111,23 @@ def build_args(case_spec, buffers, jnp):
     args = []
     for arg in case_spec["args"]:
         value = wire.decode_value(arg, buffers)
+        if worlds.is_directive(value):
+            continue  # not an argument: see call_directive
         if isinstance(value, wire.ArrayValue):
             args.append(jnp.asarray(value.data.copy(), dtype=jnp.float32))
         else:
             args.append(float(value))
     return args
+
+
+def call_directive(case_spec, buffers) -> dict:
+    """What a case asks of the worker besides the call (a world, a record, a value passed as
+    ``given=``): its last argument when that is a directive (grader/worlds.py), else nothing."""
+    if case_spec["args"]:
+        last = wire.decode_value(case_spec["args"][-1], buffers)
+        if worlds.is_directive(last):
+            return last[worlds.DIRECTIVE]
+    return {}
 
 
 def apply_rlimits(limits: dict) -> None:
@@ -180,6 +192,10 @@ def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run
     max_output = int(request.get("max_output_bytes", 64 * 1024 * 1024))
     channel.send({"event": "ready", "protections": setup.protections})
     cases = {c["id"]: c for c in request["cases"]}
+    directives = {cid: call_directive(c, buffers) for cid, c in cases.items()}
+    recorder = worlds.process_recorder()
+    if any(d.get("record") for d in directives.values()):
+        recorder.install()  # before any file loads, so the names it imports are the recorded ones
     for t_index, target in enumerate(request["targets"]):
         name = target["name"]
         with warnings.catch_warnings(record=True) as caught:
@@ -200,12 +216,18 @@ def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run
         for case_id in target["cases"]:
             case = cases[case_id]
             args = build_args(case, buffers, setup.jnp)
+            directive = directives[case_id]
+            given = {"given": directive["given"]} if "given" in directive else {}
             channel.send({"event": "start", "target": name, "case": case["id"]})
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 began = time.perf_counter()
                 try:
-                    result = fn(*args)
+                    recording = recorder.recording() if directive.get("record") else contextlib.nullcontext()
+                    with worlds.world(directive.get("world")), recording:
+                        result = fn(*args, **given)
+                    if directive.get("record"):
+                        result = {"output": result, worlds.RECORD_KEY: recorder.finish(result)}
                     spec, out_buffers = wire.encode_value(result, setup.classify, max_output)
                 except BaseException as exc:
                     channel.send({"event": "raised", "target": name, "case": case["id"],

@@ -24,13 +24,16 @@ def _grade(job):
 
 
 @pytest.fixture(scope="module")
-def graded():
-    """Grade every scenario once, two checks at a time."""
+def graded(request):
+    """Grade every scenario the selected tests need once, two checks at a time (so that
+    ``-k zero-layer`` grades only that problem's files)."""
     jobs = [(p.parent.name, p, REPO) for p in SCENARIOS]
     jobs += [("scale-by", p, COURSE) for p in FAULTS]
     jobs += [(slug, REPO / "reference" / slug / "solution.py", REPO) for slug in SLUGS]
     jobs += [(slug, REPO / "problems" / slug / "stub.py", REPO) for slug in SLUGS]
     jobs += [("scale-by", COURSE / "reference" / "scale-by" / "solution.py", COURSE)]
+    selected = " ".join(item.nodeid for item in request.session.items)
+    jobs = [j for j in jobs if j[0] in selected or j[1].stem in selected]
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(zip([j[1] for j in jobs], pool.map(_grade, jobs)))
     return results
