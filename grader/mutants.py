@@ -152,10 +152,21 @@ def analyse_problem(root: Path, slug: str, options: RunOptions = RunOptions(),
     except GraderError as exc:
         report.findings.append(Finding(exc.file or ref_file, exc.field, str(exc)))
         return report
+    case_ids = [c.id for c in cases]
+    control = judge(problem, case_ids, expected, report_run, _CONTROL)
+    if control[0] is not MutantStatus.SURVIVED:
+        # the comparison itself is broken (a reference that differs between processes, or outputs
+        # that changed shape on the way): no verdict on any mutant could be trusted
+        where = f" on case {control[1]!r}" if control[1] else ""
+        report.findings.append(Finding(ref_file, f"def {problem.entry_point}",
+                                       "the unchanged reference, run beside its mutants, does not reproduce its "
+                                       f"expected outputs ({control[2]}{where}); no mutant can be judged "
+                                       "(is it deterministic? run `grader validate`)"))
+        return report
     diffs = {m.id: _diff(problem, source, m) for m in mutants}
     claimed = {e.id: e for e in equivalences}
     for index, mutant in enumerate(mutants):
-        status, case, detail = judge(problem, [c.id for c in cases], expected, report_run, _target(index))
+        status, case, detail = judge(problem, case_ids, expected, report_run, _target(index))
         if mutant.id in claimed:
             status, case, detail = _claim(problem, claimed[mutant.id], status, case, detail, report.findings)
         report.results.append(MutantResult(mutant, status, diffs[mutant.id], case, detail))
@@ -164,18 +175,22 @@ def analyse_problem(root: Path, slug: str, options: RunOptions = RunOptions(),
     return report
 
 
+_CONTROL = "control"  # the unchanged reference, run beside its mutants: it must survive
+
+
 def _target(index: int) -> str:
     return f"mutant:{index}"
 
 
 def _run_mutants(problem: Problem, mutants: list[Mutant], options: RunOptions) -> RunReport:
-    """All mutants as targets of one trusted run (spread over ``options.spread`` workers)."""
+    """All mutants as targets of one trusted run (spread over ``options.spread`` workers), after
+    the unchanged reference."""
     seconds = max(problem.time_limit, 30.0)  # a busy machine must not turn a slow call into a kill
     limits = Limits(case_seconds=seconds, total_seconds=3600.0)
     # trusted code in processes of its own: never a learner's kept worker, never confined
     options = replace(options, live=None, confine=False)
     with tempfile.TemporaryDirectory(prefix="grader-mutants-") as folder:
-        targets = []
+        targets = [Target(_CONTROL, problem.reference_path, problem.entry_point)]
         for index, mutant in enumerate(mutants):
             path = Path(folder) / f"mutant_{index:03d}.py"
             path.write_text(mutant.source, encoding="utf-8")
