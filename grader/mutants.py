@@ -3,8 +3,9 @@
 Each mutant (grader/mutant_operators.py) is the reference with one small change. All mutants
 of a problem are run as targets of the same trusted worker runs (warm workers forked from a
 zygote when the options carry a pool), on every case, and compared with the reference's outputs
-the way pitfalls are. A mutant is *killed* when some case tells it apart (its output differs
-beyond the problem's tolerance, or it raises, times out or crashes), *survives* otherwise,
+the way a learner's answer is graded. A mutant is *killed* when some case tells it apart (its
+output differs beyond the problem's tolerance, or it raises, times out or crashes) or when it
+breaks one of the problem's requirements (grader/requirements.py), *survives* otherwise,
 is *invalid* when its file cannot even be loaded (any case set rejects it; it is left out of the
 score), and is *equivalent* when the author says, with a reason, that no input can tell it apart.
 
@@ -33,10 +34,12 @@ from typing import Callable
 from grader.catalogue import Problem, load_problem
 from grader.compare import compare_tree
 from grader.mutant_operators import Mutant, mutants_of
+from grader.requirements import Requirement, load_requirements, unmet
 from grader.runner import Limits, RunOptions, Target, run_targets
 from grader.schema import Field, Finding, MetadataError, check_table, one_of, read_toml
 from grader.session import Call, RunReport
 from grader.trusted import Expected, GraderError, case_inputs, compute_expected, trusted_jax_cache
+from grader.worlds import split_record
 
 FORMAT_VERSION = 1
 DEFAULT_MIN_SCORE = 90.0
@@ -128,6 +131,7 @@ def analyse_problem(root: Path, slug: str, options: RunOptions = RunOptions(),
     try:
         problem = load_problem(root.resolve(), slug)
         cases = problem.cases()
+        requirements = load_requirements(problem)
         equivalences = load_equivalences(problem)
     except MetadataError as exc:
         report.findings += exc.findings
@@ -153,7 +157,7 @@ def analyse_problem(root: Path, slug: str, options: RunOptions = RunOptions(),
         report.findings.append(Finding(exc.file or ref_file, exc.field, str(exc)))
         return report
     case_ids = [c.id for c in cases]
-    control = judge(problem, case_ids, expected, report_run, _CONTROL)
+    control = judge(problem, case_ids, expected, report_run, _CONTROL, requirements)
     if control[0] is not MutantStatus.SURVIVED:
         # the comparison itself is broken (a reference that differs between processes, or outputs
         # that changed shape on the way): no verdict on any mutant could be trusted
@@ -166,7 +170,7 @@ def analyse_problem(root: Path, slug: str, options: RunOptions = RunOptions(),
     diffs = {m.id: _diff(problem, source, m) for m in mutants}
     claimed = {e.id: e for e in equivalences}
     for index, mutant in enumerate(mutants):
-        status, case, detail = judge(problem, case_ids, expected, report_run, _target(index))
+        status, case, detail = judge(problem, case_ids, expected, report_run, _target(index), requirements)
         if mutant.id in claimed:
             status, case, detail = _claim(problem, claimed[mutant.id], status, case, detail, report.findings)
         report.results.append(MutantResult(mutant, status, diffs[mutant.id], case, detail))
@@ -198,25 +202,33 @@ def _run_mutants(problem: Problem, mutants: list[Mutant], options: RunOptions) -
         return run_targets(targets, case_inputs(problem, problem.cases()), limits, options)
 
 
-def judge(problem: Problem, case_ids: list[str], expected: Expected, run: RunReport,
-          target: str) -> tuple[MutantStatus, str, str]:
-    """Status, killing case and detail of one mutant, from its calls and the reference's outputs."""
+def judge(problem: Problem, case_ids: list[str], expected: Expected, run: RunReport, target: str,
+          requirements: list[Requirement] = ()) -> tuple[MutantStatus, str, str]:
+    """Status, killing case and detail of one mutant, from its calls, the reference's outputs and
+    the problem's requirements (checked on the events each call recorded)."""
     if target in run.load_problems:
         problem_loading = run.load_problems[target]
         error = problem_loading.error
         why = f"{error['type']}: {error['message']}" if error else problem_loading.detail or problem_loading.kind
         return MutantStatus.INVALID, "", f"does not load: {why}"
+    records = {}
     for cid in case_ids:
         call = run.calls.get((target, cid), Call("not_run", detail="no record of the call"))
-        how = _difference(problem, expected.reference[cid], call)
+        output, record = split_record(call.output) if call.outcome == "returned" else (None, None)
+        if record is not None:
+            records[cid] = record
+        how = _difference(problem, expected.reference[cid], call, output)
         if how:
             return MutantStatus.KILLED, cid, how
+    for requirement_id, failing in unmet(list(requirements), records).items():
+        if failing:
+            return MutantStatus.KILLED, failing[0], f"requirement {requirement_id!r} is not met"
     return MutantStatus.SURVIVED, "", ""
 
 
-def _difference(problem: Problem, reference, call: Call) -> str:
+def _difference(problem: Problem, reference, call: Call, output) -> str:
     if call.outcome == "returned":
-        mismatch = compare_tree(reference, call.output, problem.rtol, problem.atol)
+        mismatch = compare_tree(reference, output, problem.rtol, problem.atol)
         return f"output differs at {mismatch.path} ({mismatch.kind})" if mismatch else ""
     if call.outcome == "raised" and call.error:
         return f"raised {call.error['type']}: {' '.join(call.error['message'].split())[:200]}"

@@ -16,10 +16,12 @@ from grader.catalogue import load_problem
 from grader.mutant_operators import OPERATORS, mutants_of
 from grader.mutants import (MutantResult, MutantStatus, MutationReport, judge, parse_equivalences,
                             stale_findings)
+from grader.requirements import Alternative, Requirement
 from grader.schema import Finding, MetadataError
 from grader.session import Call, LoadProblem, RunReport
 from grader.trusted import Expected
 from grader.wire import ArrayValue
+from grader.worlds import RECORD_KEY
 
 MUTANT_COURSE = FIXTURES / "mutants" / "course"
 SLUG = "scale-last-row"
@@ -205,6 +207,22 @@ def test_judge_by_load_raise_tolerance_and_agreement():
     assert judge(problem, ["a", "b"], expected, run, "raises") == (MutantStatus.KILLED, "b", "raised IndexError: index 2")
     status, case, detail = judge(problem, ["a", "b"], expected, run, "differs")
     assert (status, case) == (MutantStatus.KILLED, "a") and "output differs" in detail  # "b" has no record: killed too
+
+
+def test_judge_kills_a_mutant_that_breaks_a_requirement():
+    problem = load_problem(MUTANT_COURSE, SLUG)
+    out = ArrayValue(np.array([1.0], dtype=np.float32), "jax")
+    expected = Expected(reference={"a": out, "b": out})
+    requirement = Requirement("splits", "Call nnx.split.", 1.0, (Alternative(("nnx.split",), ()),))
+    recorded = lambda count: {"output": out, RECORD_KEY: {"nnx.split": count}}
+    run = RunReport()
+    run.calls.update({("keeps", "a"): Call("returned", output=recorded(1)),
+                      ("keeps", "b"): Call("returned", output=recorded(1)),
+                      ("skips", "a"): Call("returned", output=recorded(1)),
+                      ("skips", "b"): Call("returned", output=recorded(0))})
+    assert judge(problem, ["a", "b"], expected, run, "keeps", [requirement])[0] is MutantStatus.SURVIVED
+    assert judge(problem, ["a", "b"], expected, run, "skips", [requirement]) == (
+        MutantStatus.KILLED, "b", "requirement 'splits' is not met")
 
 
 def test_score_leaves_out_equivalent_and_invalid_and_meets_a_threshold():
