@@ -257,3 +257,113 @@ def test_whole_repository_validates():
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"\d+ problems checked: 0 errors", result.stdout)
     assert result.stdout.count("· cost:") == len([p for p in (REPO / "problems").iterdir() if p.is_dir()])
+
+
+# ---------------------------------------------------------------- cheat probes, worlds, requirements
+
+def _constant_answer(c):
+    """The fixture turned into a problem whose reference does no work: it returns ones."""
+    (c / R / "solution.py").write_text("import jax.numpy as jnp\n\n\ndef scale(x, factor):\n"
+                                       "    return jnp.ones_like(jnp.asarray(x))\n")
+    (c / R / "pitfalls.toml").write_text("format_version = 1\n")
+    (c / R / "pitfalls.py").unlink()
+
+
+def test_constant_answer_fails_validate_with_the_probe_named(tmp_path):
+    course = copy_course(tmp_path)
+    _constant_answer(course)
+    findings = validate_problem(SLUG, course)
+    errors = [f for f in findings if f.severity == "error"]
+    assert [(f.file, f.field) for f in errors] == [(f"{P}/cases.toml", "probes[ones]")], [str(f) for f in findings]
+    assert "an all-ones answer passes every case: the output does not depend on the work" in errors[0].message
+
+
+def test_constant_answer_accepted_with_a_reason_passes_with_a_note(tmp_path):
+    course = copy_course(tmp_path)
+    _constant_answer(course)
+    (course / R / "pitfalls.toml").write_text(
+        'format_version = 1\n\n[[accepted_probes]]\nid = "ones"\nreason = "The task asks for ones."\n')
+    findings = validate_problem(SLUG, course)
+    assert [f for f in findings if f.severity == "error"] == [], [str(f) for f in findings]
+    notes = [f for f in findings if f.severity == "note"]
+    assert [(f.file, f.field) for f in notes] == [(f"{R}/pitfalls.toml", "accepted_probes[ones]")]
+    assert "accepted: The task asks for ones." in notes[0].message
+
+
+def test_good_fixture_fails_every_probe(good_report):
+    assert not any("probes[" in f.field for f in good_report.findings)
+
+
+def _accept_a_caught_probe(c):
+    with open(c / R / "pitfalls.toml", "a") as fh:
+        fh.write('\n[[accepted_probes]]\nid = "zeros"\nreason = "Zeros are fine."\n')
+
+
+def _accept_an_unknown_probe(c):
+    with open(c / R / "pitfalls.toml", "a") as fh:
+        fh.write('\n[[accepted_probes]]\nid = "twos"\nreason = "Twos are fine."\n')
+
+
+def _requirement_nobody_meets(c):
+    with open(c / P / "problem.toml", "a") as fh:
+        fh.write('\n[[requirements]]\nid = "uses-nnx"\nmessage = "Use an nnx.Linear."\n'
+                 'any_of = [{ seen = ["nnx.Linear"] }]\n')
+
+
+PROBE_AND_REQUIREMENT_RUNS = {
+    "accepted probe that a case catches": (_accept_a_caught_probe, f"{R}/pitfalls.toml",
+                                           "accepted_probes[zeros]", "case 'worked-example' catches it"),
+    "accepted probe that does not exist": (_accept_an_unknown_probe, f"{R}/pitfalls.toml",
+                                           "accepted_probes[0].id", "no probe 'twos'"),
+    "requirement the reference does not meet": (_requirement_nobody_meets, f"{P}/problem.toml",
+                                                "requirements[uses-nnx]", "the reference does not meet"),
+}
+
+
+def _unknown_event(c):
+    with open(c / P / "problem.toml", "a") as fh:
+        fh.write('\n[[requirements]]\nid = "r"\nmessage = "m"\nany_of = [{ seen = ["nnx.Dense"] }]\n')
+
+
+def _unknown_world(c):
+    edit(c, f"{P}/cases.toml", 'id = "matrix"\nvisibility = "hidden"',
+         'id = "matrix"\nvisibility = "hidden"\nworld = "upside-down"')
+
+
+def _world_on_visible_case(c):
+    edit(c, f"{P}/cases.toml", 'visibility = "visible"', 'visibility = "visible"\nworld = "nnx-linear-random-bias"')
+
+
+def _bad_statement_value(c):
+    edit(c, f"{P}/problem.toml", 'difficulty = "easy"', 'difficulty = "easy"\nstatement_values = ["six"]')
+
+
+WORLD_AND_REQUIREMENT_FILES = {
+    "unknown event in a requirement": (_unknown_event, f"{P}/problem.toml", "requirements[0].any_of[0].seen",
+                                       "unknown event 'nnx.Dense'"),
+    "unknown world": (_unknown_world, f"{P}/cases.toml", "cases[2].world", "unknown world 'upside-down'"),
+    "world on a visible case": (_world_on_visible_case, f"{P}/cases.toml", "cases[worked-example].world",
+                                "only hidden cases may change the world"),
+    "statement value that is not a number": (_bad_statement_value, f"{P}/problem.toml", "statement_values[0]",
+                                             "must be a number"),
+}
+
+
+@pytest.mark.parametrize("name", WORLD_AND_REQUIREMENT_FILES)
+def test_world_and_requirement_breakage_found_by_reading_files(name, tmp_path):
+    change, file, field, words = WORLD_AND_REQUIREMENT_FILES[name]
+    course = copy_course(tmp_path)
+    change(course)
+    errors = [f for f in validate_problem(SLUG, course, ValidateOptions(run_code=False)) if f.severity == "error"]
+    assert (file, field) in where(errors), [str(f) for f in errors]
+    assert any(words in f.message for f in errors if (f.file, f.field) == (file, field))
+
+
+@pytest.mark.parametrize("name", PROBE_AND_REQUIREMENT_RUNS)
+def test_probe_and_requirement_breakage_found_by_running_code(name, tmp_path):
+    change, file, field, words = PROBE_AND_REQUIREMENT_RUNS[name]
+    course = copy_course(tmp_path)
+    change(course)
+    errors = [f for f in validate_problem(SLUG, course) if f.severity == "error"]
+    assert (file, field) in where(errors), [str(f) for f in errors]
+    assert any(words in f.message for f in errors if (f.file, f.field) == (file, field))
