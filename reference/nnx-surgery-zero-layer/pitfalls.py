@@ -19,8 +19,7 @@ def _forward(layers, x):
 
 
 def kernel_not_zeroed(seed, x, num_layers, features):
-    """The forward pass runs on the untouched model (no surgery, surgery after the call,
-    or the bias zeroed in place of the kernel: all give this output)."""
+    """The forward pass runs on the untouched model (no surgery, or surgery after the call)."""
     layers = _build(seed, x.shape[-1], int(num_layers), int(features))
     out = _forward(layers, x)
     last = layers[int(num_layers) - 1]
@@ -50,4 +49,33 @@ def layers_ignore_features(seed, x, num_layers, features):
     layers = nnx.List([nnx.Linear(d, d, rngs=rngs) for _ in range(int(num_layers))])
     last = layers[int(num_layers) - 1]
     last.kernel[...] = jnp.zeros_like(last.kernel[...])
+    return _forward(layers, x)
+
+
+def one_layer_too_many(seed, x, num_layers, features):
+    """range(num_layers + 1) when building: the extra layer is the one zeroed."""
+    layers = _build(seed, x.shape[-1], int(num_layers) + 1, int(features))
+    last = layers[-1]
+    last.kernel[...] = jnp.zeros_like(last.kernel[...])
+    return _forward(layers, x)
+
+
+def bias_zeroed_instead(seed, x, num_layers, features):
+    layers = _build(seed, x.shape[-1], int(num_layers), int(features))
+    last = layers[int(num_layers) - 1]
+    last.bias[...] = jnp.zeros_like(last.bias[...])
+    return _forward(layers, x)
+
+
+def returned_last_bias(seed, x, num_layers, features):
+    """Skips the forward pass: with a zero kernel the output is the bias, so return the bias."""
+    layers = _build(seed, x.shape[-1], int(num_layers), int(features))
+    return layers[int(num_layers) - 1].bias[...]
+
+
+def kernel_replaced_by_array(seed, x, num_layers, features):
+    """Rebinds the attribute to a raw array: the output is right, the Param is gone."""
+    layers = _build(seed, x.shape[-1], int(num_layers), int(features))
+    last = layers[int(num_layers) - 1]
+    last.kernel = jnp.zeros_like(last.kernel[...])
     return _forward(layers, x)

@@ -1,4 +1,4 @@
-# expect: failed pitfall=kernel-not-zeroed
+# expect: failed pitfall=bias-zeroed-instead
 # Zeroes the last layer's bias and leaves its kernel alone: the bias was already zero, so the
 # model is unchanged and the output is the intact network's.
 import jax.numpy as jnp

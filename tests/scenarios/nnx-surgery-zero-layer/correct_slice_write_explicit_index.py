@@ -1,15 +1,14 @@
 # expect: passed
-# Zeroes the last bias as well as its kernel: the bias already starts at zero, so this is the
-# equivalent pitfall bias-zeroed-too and the output cannot differ from the reference.
+# The statement's own route: index num_layers - 1 and a [...] write of zeros_like.
 import jax.numpy as jnp
 from flax import nnx
 
 
 class MLP(nnx.Module):
-    def __init__(self, d, n, f, *, rngs):
-        self.layers = nnx.List(
-            [nnx.Linear(d if i == 0 else f, f, rngs=rngs) for i in range(n)]
-        )
+    def __init__(self, in_features, num_layers, features, *, rngs):
+        self.layers = nnx.List([nnx.Linear(in_features, features, rngs=rngs)])
+        for _ in range(num_layers - 1):
+            self.layers.append(nnx.Linear(features, features, rngs=rngs))
 
     def __call__(self, x):
         for layer in self.layers:
@@ -22,5 +21,4 @@ def zero_last_layer_kernel(seed, x, num_layers, features):
     model = MLP(x.shape[-1], n, int(features), rngs=nnx.Rngs(int(seed)))
     last = model.layers[n - 1]
     last.kernel[...] = jnp.zeros_like(last.kernel[...])
-    last.bias[...] = jnp.zeros_like(last.bias[...])
     return model(x)

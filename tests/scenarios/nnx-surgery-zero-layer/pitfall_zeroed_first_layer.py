@@ -1,6 +1,6 @@
-# expect: passed
-# Zeroes the FIRST layer's kernel instead of the last: with zero biases and no activation the
-# signal dies there and stays zero, so this is the equivalent pitfall zeroed-first-layer.
+# expect: failed pitfall=zeroed-first-layer
+# Zeroes the FIRST layer's kernel instead of the last: with zero biases the signal dies there
+# too, but a hidden case with non-zero default biases tells the two apart.
 import jax.numpy as jnp
 from flax import nnx
 

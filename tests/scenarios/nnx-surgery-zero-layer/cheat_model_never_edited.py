@@ -1,0 +1,17 @@
+# expect: failed pitfall=kernel-not-zeroed
+# Builds and runs the model but never zeroes anything.
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, d, n, f, *, rngs):
+        self.layers = nnx.List([nnx.Linear(d if i == 0 else f, f, rngs=rngs) for i in range(n)])
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def zero_last_layer_kernel(seed, x, num_layers, features):
+    return MLP(x.shape[-1], int(num_layers), int(features), rngs=nnx.Rngs(int(seed)))(x)

@@ -1,0 +1,21 @@
+# expect: failed pitfall=one-layer-too-many
+# Builds num_layers + 1 layers (range(num_layers + 1)) and zeroes the last one.
+import jax.numpy as jnp
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, d, n, f, *, rngs):
+        self.layers = nnx.List([nnx.Linear(d if i == 0 else f, f, rngs=rngs) for i in range(n + 1)])
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def zero_last_layer_kernel(seed, x, num_layers, features):
+    model = MLP(x.shape[-1], int(num_layers), int(features), rngs=nnx.Rngs(int(seed)))
+    last = model.layers[-1]
+    last.kernel[...] = jnp.zeros_like(last.kernel[...])
+    return model(x)
