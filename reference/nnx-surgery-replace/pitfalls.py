@@ -59,3 +59,15 @@ def float64_replacement(seed, x, features, replacement_value):
     model = _model(seed, x, features)
     model.kernel[...] = jnp.full(model.kernel[...].shape, replacement_value, dtype=jnp.float64)
     return model(x)
+
+
+def closed_form(seed, x, features, replacement_value):
+    """Skips the model: every output is sum(x) * replacement_value."""
+    return jnp.full((int(features),), jnp.sum(x) * replacement_value, dtype=jnp.float32)
+
+
+def manual_matmul(seed, x, features, replacement_value):
+    """Does the surgery, then computes the layer by hand instead of calling it."""
+    model = _model(seed, x, features)
+    model.kernel[...] = jnp.full_like(model.kernel[...], replacement_value)
+    return x @ model.kernel[...] + model.bias[...]
