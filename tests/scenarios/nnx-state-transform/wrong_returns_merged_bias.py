@@ -1,4 +1,4 @@
-# expect: passed
+# expect: failed pitfall=returned-bias-directly
 import jax
 import jax.numpy as jnp
 from flax import nnx

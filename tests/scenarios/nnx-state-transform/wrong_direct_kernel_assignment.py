@@ -1,4 +1,4 @@
-# expect: passed
+# expect: failed pitfall=edited-without-split
 import jax.numpy as jnp
 from flax import nnx
 
