@@ -8,19 +8,22 @@ import flax.linen as nn
 class _MLP(nn.Module):
     num_layers: int
     features: int
-    all_ones_bias: bool = False  # True: every layer, not only the last, gets a ones bias
+    earlier_bias: str = "default"  # default | zeros (an explicit zeros init) | ones
 
     @nn.compact
     def __call__(self, x):
         for i in range(self.num_layers):
-            ones = self.all_ones_bias or i == self.num_layers - 1
-            init = nn.initializers.ones if ones else nn.initializers.zeros
-            x = nn.Dense(self.features, bias_init=init)(x)
+            if i == self.num_layers - 1 or self.earlier_bias == "ones":
+                x = nn.Dense(self.features, bias_init=nn.initializers.ones)(x)
+            elif self.earlier_bias == "zeros":
+                x = nn.Dense(self.features, bias_init=nn.initializers.zeros)(x)
+            else:
+                x = nn.Dense(self.features)(x)
         return x
 
 
-def _setup(seed, x, num_layers, features, all_ones_bias=False):
-    model = _MLP(int(num_layers), int(features), all_ones_bias)
+def _setup(seed, x, num_layers, features, earlier_bias="default"):
+    model = _MLP(int(num_layers), int(features), earlier_bias)
     params = model.init(jax.random.PRNGKey(int(seed)), x)["params"]
     return model, params
 
@@ -62,6 +65,13 @@ def zero_first_layer(seed, x, num_layers, features):
     return model.apply(_replace_layer(params, "Dense_0", layer), x)
 
 
+def zero_first_layer_explicit_zero_bias(seed, x, num_layers, features):
+    # The earlier layers are built with bias_init=nn.initializers.zeros, as in many tutorials.
+    model, params = _setup(seed, x, num_layers, features, earlier_bias="zeros")
+    layer = {**params["Dense_0"], "kernel": jnp.zeros_like(params["Dense_0"]["kernel"])}
+    return model.apply(_replace_layer(params, "Dense_0", layer), x)
+
+
 def zero_every_kernel(seed, x, num_layers, features):
     model, params = _setup(seed, x, num_layers, features)
     new = {
@@ -88,7 +98,7 @@ def mutate_in_place(seed, x, num_layers, features):
 
 def ones_bias_everywhere(seed, x, num_layers, features):
     # Every layer gets the ones bias; the zeroed last layer still outputs its ones bias.
-    model, params = _setup(seed, x, num_layers, features, all_ones_bias=True)
+    model, params = _setup(seed, x, num_layers, features, earlier_bias="ones")
     last = f"Dense_{int(num_layers) - 1}"
     layer = {**params[last], "kernel": jnp.zeros_like(params[last]["kernel"])}
     return model.apply(_replace_layer(params, last, layer), x)

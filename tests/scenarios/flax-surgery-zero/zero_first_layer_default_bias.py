@@ -1,5 +1,6 @@
-# expect: passed
-# Zeroes Dense_0 instead of the last layer: a known mistake that no input can reveal here.
+# expect: failed pitfall=zeroed-earlier-layer
+# Zeroes Dense_0 instead of the last layer, with the earlier layers built as the statement says
+# (default bias): a hidden case with other defaults shows the mistake.
 import jax
 import jax.numpy as jnp
 import flax.linen as nn
@@ -12,8 +13,10 @@ class MLP(nn.Module):
     @nn.compact
     def __call__(self, x):
         for i in range(self.num_layers):
-            bias_init = nn.initializers.ones if i == self.num_layers - 1 else nn.initializers.zeros
-            x = nn.Dense(self.features, bias_init=bias_init)(x)
+            if i == self.num_layers - 1:
+                x = nn.Dense(self.features, bias_init=nn.initializers.ones)(x)
+            else:
+                x = nn.Dense(self.features)(x)
         return x
 
 
