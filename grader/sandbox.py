@@ -30,6 +30,44 @@ _spawn_lock = threading.Lock()
 _process = {"subreaper": None, "workers": set()}
 
 
+class WorkerGate:
+    """Runs share the machine; a run given another chance after a wall-clock timeout takes it
+    alone: ``exclusive`` waits until no other run of this process holds ``shared``."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._shared = 0
+        self._exclusive = False
+
+    @contextmanager
+    def shared(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._exclusive)
+            self._shared += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._shared -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def exclusive(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._exclusive and self._shared == 0)
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._exclusive = False
+                self._changed.notify_all()
+
+
+# one per process, like the subreaper flag: it stands for this process's share of the machine
+worker_gate = WorkerGate()
+
+
 def _prctl(option: int, value: int) -> bool:
     if platform.system() != "Linux":
         return False
@@ -120,6 +158,48 @@ def reap_orphans(rounds: int = 20) -> int:
     return killed
 
 
+@dataclass(frozen=True)
+class TreeUsage:
+    """CPU time used by a process and all its descendants, and whether any of their threads
+    is running or waiting for a CPU (or for the disk) right now."""
+
+    cpu_seconds: float
+    busy: bool
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def tree_usage(root: int) -> TreeUsage | None:
+    """Read /proc for ``root`` and its descendants (None where /proc cannot tell: not Linux,
+    or ``root`` is gone). Children already waited for count in their parent's totals."""
+    seen, todo, ticks, busy = set(), [root], 0, False
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            ticks += sum(int(f) for f in fields[11:15])  # utime, stime, and of waited-for children
+            tids = os.listdir(f"/proc/{pid}/task")
+        except (OSError, IndexError, ValueError):
+            if pid == root:
+                return None
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat", "rb") as fh:
+                    state = fh.read().rsplit(b")", 1)[1].split()[0]
+                busy = busy or state in (b"R", b"D")
+                with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+            except (OSError, IndexError, ValueError):
+                continue
+    return TreeUsage(ticks / _TICKS, busy)
+
+
 def _wait_quietly(pid: int) -> None:
     deadline = time.monotonic() + 2
     while time.monotonic() < deadline:
@@ -130,6 +210,25 @@ def _wait_quietly(pid: int) -> None:
         if done:
             return
         time.sleep(0.01)
+
+
+# ---------------------------------------------------------------- switches
+
+DISABLE_VARIABLE = "GRADER_DISABLE"
+KERNEL_WALLS = ("namespaces", "seccomp", "landlock")
+
+
+def turned_off(name: str) -> str:
+    """Why protection ``name`` is turned off ($GRADER_DISABLE lists names, for diagnosing a
+    machine or simulating one that lacks them), or "" when it is on."""
+    wanted = {w.strip().lower() for w in os.environ.get(DISABLE_VARIABLE, "").split(",")}
+    return f"{DISABLE_VARIABLE}={name}" if name in wanted else ""
+
+
+def isolation_request(scratch_bytes: int) -> dict:
+    """What a learner worker is asked to put around itself (see grader/isolation.py)."""
+    return {"namespaces": turned_off("namespaces") or True, "seccomp": turned_off("seccomp") or True,
+            "scratch_bytes": scratch_bytes}
 
 
 # ---------------------------------------------------------------- Landlock policy
@@ -163,7 +262,9 @@ def runtime_read_paths() -> list[str]:
 def learner_policy(files: list[str], scratch: str, writable: list[str]) -> Policy:
     """Read the runtime and the learner's own files; write only the scratch folder (and caches
     that belong to this learner alone)."""
-    read = runtime_read_paths() + [os.path.realpath(f) for f in files]
+    # the files are the grader's private copies; a link among them would grant its target: none is
+    read = runtime_read_paths() + [os.path.join(os.path.realpath(os.path.dirname(f)), os.path.basename(f))
+                                   for f in files if not os.path.islink(f)]
     write = [scratch, *writable, "/dev/null"]
     return Policy(read=tuple(read), write=tuple(write))
 
@@ -192,9 +293,11 @@ class Protection:
 
 def protections(secret_paths: list[str]) -> list[Protection]:
     """What this machine enforces on learner code, for ``grader doctor``."""
-    from grader import landlock
+    from grader import isolation, landlock
 
-    abi = landlock.abi_version()
+    abi = 0 if turned_off("landlock") else landlock.abi_version()
+    no_namespaces = turned_off("namespaces") or isolation.namespaces_available()
+    no_seccomp = turned_off("seccomp") or isolation.seccomp_available()
     linux = platform.system() == "Linux"
     policy = learner_policy([], "/nonexistent-scratch", [])
     leaks = exposed(policy, secret_paths) if abi else []
@@ -213,12 +316,21 @@ def protections(secret_paths: list[str]) -> list[Protection]:
                    f"Landlock ABI {abi}: learner code reads only the Python runtime and its own file, writes only its scratch folder"
                    if abi >= 1 and not leaks else
                    (f"these secret folders sit inside a folder the runtime needs: {', '.join(leaks)}" if leaks
+                    else f"not active: {turned_off('landlock')}" if turned_off("landlock")
                     else "this kernel has no Landlock (Linux 5.13+ with landlock in the LSM list)")),
         Protection("no TCP connections", abi >= 4,
                    "TCP connect and bind are refused (Landlock ABI 4+)" if abi >= 4 else "needs Landlock ABI 4 (Linux 6.7+)"),
         Protection("no signals to the grader", abi >= 6,
                    "signals and abstract sockets to processes outside the sandbox are refused (Landlock ABI 6+)"
                    if abi >= 6 else "needs Landlock ABI 6 (Linux 6.12+)"),
+        Protection("own user, PID, network and mount namespaces", not no_namespaces,
+                   "learner code cannot see or reach any other process, has no network at all (UDP included), "
+                   "and writes into a capped scratch tmpfs; its processes end with the run"
+                   if not no_namespaces else f"not active: {no_namespaces}"),
+        Protection("seccomp filter", not no_seccomp,
+                   "limits, priorities, affinities and memory of other processes, ptrace, mounts, new namespaces "
+                   "and clone flags that leave the process tree are refused"
+                   if not no_seccomp else f"not active: {no_seccomp}"),
         Protection("scrubbed environment", True, "learner processes see only PATH, locale and JAX settings: no tokens or CI secrets"),
     ]
     return out

@@ -46,6 +46,9 @@ def serve(control_fd: int) -> None:
     from grader import worker
 
     worker.preload()
+    # a subreaper: what a worker's descendants leave behind comes back here and is killed when
+    # the worker ends (with namespaces, the end of the worker's PID namespace already did)
+    sandbox.adopt_orphans()
     server = _Server()
     server.add(socket.socket(fileno=control_fd), trusted=True)
     server.run()
@@ -138,7 +141,7 @@ class _Server:
         sandbox.unregister_worker(pid)
         if conn is not None and conn in self.trusted:
             _send(conn, {"ended": pid, "code": os.waitstatus_to_exitcode(status)})
-        sandbox.reap_orphans()  # a daemon adopts orphans; for any other zygote this does nothing
+        sandbox.reap_orphans()  # what the worker's descendants left behind (re-parented here)
 
     def _drop(self, conn: socket.socket) -> None:
         """A connection closed: its workers go with it; the grader's own socket pair ends the zygote."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, FIXTURES, REPO, read_directive, run_cli
+from processes import MARKER, leftovers
 from grader import daemon, landlock
 from grader.runner import RunOptions
 
@@ -22,21 +23,41 @@ HOSTILE = sorted((FIXTURES / "hostile").glob("*.py"))
 BROKEN = sorted((FIXTURES / "faults").glob("*.py"))
 SUITE = HOSTILE + [p for p in BROKEN if read_directive(p)[0] != "passed"]
 CORRECT = COURSE / "reference" / "scale-by" / "solution.py"
-MARKER = "grader-hostile-marker-7f3a"
 SECRETS = {"GRADER_TEST_SECRET": "s3cret", "GITHUB_TOKEN": "ghp_fake", "CI_JOB_TOKEN": "fake"}
 # per case 3 s x 4 cases, +2 cases of slack, + worker start-up: a run must end well within this
 WALL_BOUND = 3 * 6 + 60
 
 
+# each mode of the suite: how the workers start, and which protection is turned off (to show
+# that the others still hold, and that the grader says what is missing)
+MODES = {"fresh-workers": ("0", ""), "daemon": ("1", ""), "without-namespaces": ("0", "namespaces"),
+         "without-seccomp": ("0", "seccomp"), "without-landlock": ("0", "landlock")}
+
+
 def requirement(path: Path) -> int:
-    for line in path.read_text().splitlines()[1:3]:
+    for line in path.read_text().splitlines()[1:4]:
         if line.startswith("# requires: landlock-abi>="):
             return int(line.split(">=")[1])
     return 0
 
 
+def needs(path: Path) -> list[set[str]]:
+    """The protections a submission is defended by, one line each: ``# requires: a|b`` (either
+    holds it off); ``landlock-abi>=N`` counts as landlock."""
+    groups = []
+    for line in path.read_text().splitlines()[1:4]:
+        if line.startswith("# requires: "):
+            words = line.split(":", 1)[1].strip()
+            groups.append({"landlock"} if words.startswith("landlock-abi") else set(words.split("|")))
+    return groups
+
+
+def defended(path: Path, off: str) -> bool:
+    return all(group - {off} for group in needs(path))
+
+
 class Listener:
-    """A TCP server on loopback that only counts who reached it."""
+    """A TCP server and a UDP socket on loopback that only count who reached them."""
 
     def __init__(self):
         self.sock = socket.socket()
@@ -44,10 +65,17 @@ class Listener:
         self.sock.listen(16)
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", 0))
+        self.udp.settimeout(0.2)
+        self.udp_port = self.udp.getsockname()[1]
         self.connections = 0
+        self.datagrams = 0
         self.stop = False
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        self.threads = [threading.Thread(target=self._serve, daemon=True),
+                        threading.Thread(target=self._receive, daemon=True)]
+        for thread in self.threads:
+            thread.start()
 
     def _serve(self):
         while not self.stop:
@@ -58,52 +86,62 @@ class Listener:
             self.connections += 1
             conn.close()
 
+    def _receive(self):
+        while not self.stop:
+            try:
+                self.udp.recv(4096)
+            except OSError:
+                continue
+            self.datagrams += 1
+
     def close(self):
         self.stop = True
-        self.thread.join(timeout=2)
+        for thread in self.threads:
+            thread.join(timeout=2)
         self.sock.close()
+        self.udp.close()
+
+
+def _standing() -> dict:
+    """What learner code must not be able to change in this (same-user) process: its limits,
+    priority, CPU affinity and I/O priority."""
+    import ctypes
+    import resource
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    return {"limits": [resource.getrlimit(r) for r in (resource.RLIMIT_CPU, resource.RLIMIT_AS, resource.RLIMIT_FSIZE)],
+            "nice": os.getpriority(os.PRIO_PROCESS, 0), "affinity": sorted(os.sched_getaffinity(0)),
+            "ioprio": libc.syscall(252, 1, 0)}  # ioprio_get(IOPRIO_WHO_PROCESS, self) on x86_64
 
 
 def _cache_fingerprint(folder: Path) -> dict:
-    """Expected outputs and the trusted compilation cache: what no learner may write."""
-    files = list(folder.glob("*.bin")) + [p for p in (folder / "jax" / "trusted").rglob("*") if p.is_file()]
+    """Every file of the grader's cache (expected outputs, compilation caches) but the daemon's
+    own folder: learner runs write none of them, so no later run can read what a learner wrote."""
+    files = [p for p in folder.rglob("*") if p.is_file() and "daemon" not in p.relative_to(folder).parts]
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
 
 
-def _leftovers() -> list[str]:
-    """Processes of finished runs: the marker of our hostile children, or any process whose
-    HOME is a grader scratch folder that no longer exists (its run is over)."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        home = next((e[5:].decode(errors="replace") for e in env if e.startswith(b"HOME=")), "")
-        stale = "grader-run-" in home and not os.path.isdir(home)
-        if MARKER in cmd or stale:
-            found.append(f"{pid}: {cmd[:120]}")
-    return found
-
-
-@pytest.fixture(scope="module", params=["fresh-workers", "daemon"])
+@pytest.fixture(scope="module", params=[m if not MODES[m][1] else pytest.param(m, marks=pytest.mark.slow)
+                                        for m in MODES])
 def suite(request, tmp_path_factory):
-    """Every submission checked twice over: by workers started afresh (CI, scripts) and by
-    workers forked from the daemon kept between checks (at a terminal)."""
-    mode = {"GRADER_DAEMON": "1" if request.param == "daemon" else "0"}
+    """Every submission checked by workers started afresh (CI, scripts) and by workers forked
+    from the daemon kept between checks (at a terminal); then with each kernel protection
+    turned off in turn, every submission that the others still defend against."""
+    daemon_on, off = MODES[request.param]
+    mode = {"GRADER_DAEMON": daemon_on, "GRADER_DISABLE": off}
     cache = Path(os.environ["GRADER_CACHE_DIR"])
     warm = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json", env=mode)
     assert warm.json()["status"] == "passed"
     before = _cache_fingerprint(cache)
+    standing = _standing()
     listener = Listener()
     folder = tmp_path_factory.mktemp("hostile")
     jobs = []
-    for path in SUITE:
+    # with a protection off, the broken (not hostile) submissions have nothing new to show
+    for path in [p for p in (HOSTILE if off else SUITE) if defended(p, off)]:
         text = (path.read_text().replace("{{REPO}}", str(REPO)).replace("{{COURSE}}", str(COURSE))
                 .replace("{{CACHE_DIR}}", str(cache)).replace("{{PORT}}", str(listener.port))
+                .replace("{{UDP_PORT}}", str(listener.udp_port))
                 .replace("{{MARKER}}", MARKER)
                 .replace("{{DAEMON_FOLDER}}", str(daemon.folder_for(RunOptions()))))
         copy = folder / path.name
@@ -127,11 +165,14 @@ def suite(request, tmp_path_factory):
     after_suite = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json",
                           env=mode)
     return {
+        "off": off,
         "results": {p: (r, t) for p, r, t in outcomes if p != CORRECT},
         "bystanders": [r for p, r, t in outcomes if p == CORRECT],
         "listener": listener,
         "cache_before": before,
         "cache_after": _cache_fingerprint(cache),
+        "standing_before": standing,
+        "standing_after": _standing(),
         "after_suite": after_suite,
     }
 
@@ -145,6 +186,8 @@ def test_hostile_submission_gets_its_status(suite, path):
     need = requirement(path)
     if need and landlock.abi_version() < need:
         pytest.skip(f"needs Landlock ABI {need}; this kernel has {landlock.abi_version()} (see grader doctor)")
+    if path not in suite["results"]:
+        pytest.skip(f"not run with {suite['off']} off: only it defends against this one, or it is not hostile")
     status, _ = read_directive(path)
     result, seconds = suite["results"][path]
     assert result.code in (0, 1), result.stderr
@@ -157,13 +200,29 @@ def test_hostile_submission_gets_its_status(suite, path):
 
 def test_no_process_outlives_its_run(suite):
     time.sleep(0.5)
-    assert _leftovers() == []
+    assert leftovers() == []
+
+
+def test_the_grader_says_what_is_missing(suite):
+    notes = [n for r in suite["bystanders"] for n in r.json().get("notes", [])]
+    if suite["off"]:
+        assert notes and all(f"GRADER_DISABLE={suite['off']}" in n for n in notes)
+    else:
+        assert not [n for n in notes if "protections" in n]
 
 
 def test_no_tcp_connection_got_out(suite):
     if landlock.abi_version() < 4:
         pytest.skip("TCP confinement needs Landlock ABI 4")
     assert suite["listener"].connections == 0
+
+
+def test_no_datagram_got_out(suite):
+    assert suite["listener"].datagrams == 0
+
+
+def test_other_processes_keep_their_limits_and_priorities(suite):
+    assert suite["standing_after"] == suite["standing_before"]
 
 
 def test_expected_output_cache_untouched(suite):
