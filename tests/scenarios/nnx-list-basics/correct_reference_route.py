@@ -1,0 +1,24 @@
+# expect: passed
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, in_features, num_layers, features, *, rngs):
+        sizes = [in_features] + [features] * num_layers
+        self.layers = nnx.List(
+            [nnx.Linear(sizes[i], sizes[i + 1], rngs=rngs) for i in range(num_layers)]
+        )
+
+
+def layer_param_stats(seed, x, num_layers, features):
+    n = int(num_layers)
+    model = MLP(x.shape[-1], n, int(features), rngs=nnx.Rngs(int(seed)))
+    state = nnx.state(model)
+    counts, norms = [], []
+    for i in range(n):
+        leaves = jax.tree.leaves(state["layers"][i])
+        counts.append(sum(a.size for a in leaves))
+        norms.append(jnp.sqrt(sum(jnp.sum(a**2) for a in leaves)))
+    return {"counts": jnp.array(counts, dtype=jnp.int32), "norms": jnp.stack(norms)}
