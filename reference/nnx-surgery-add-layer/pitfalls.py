@@ -119,3 +119,14 @@ def added_relu(seed, x, num_old_layers, num_extra_layers, features):
     big = _MLP(d, n_old + n_extra, f, nnx.Rngs(s + 1000), activation="relu")
     _copy(small, big, range(n_old))
     return big(x)
+
+
+def copy_bias_only(seed, x, num_old_layers, num_extra_layers, features):
+    """Only the biases are copied; kernels keep big's init."""
+    s, n_old, n_extra, f = _ints(seed, num_old_layers, num_extra_layers, features)
+    d = x.shape[-1]
+    small = _MLP(d, n_old, f, nnx.Rngs(s))
+    big = _MLP(d, n_old + n_extra, f, nnx.Rngs(s + 1000))
+    for i in range(n_old):
+        big.layers[i].bias[...] = small.layers[i].bias[...]
+    return big(x)

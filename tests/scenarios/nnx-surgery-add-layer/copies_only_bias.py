@@ -1,4 +1,4 @@
-# expect: failed pitfall=old-layers-not-copied
+# expect: failed pitfall=bias-only-copy
 from flax import nnx
 
 
