@@ -119,3 +119,43 @@ def test_known_mistake_is_named_in_text_output(graded, slug):
     assert " ".join(messages[pitfall].split()) in flat
     report = graded[path].json()
     assert any(messages[pitfall] in c["message"] for c in report["cases"] if c["pitfall"] == pitfall)
+
+
+REQUIREMENT_SCENARIO = REPO / "tests" / "scenarios" / "nnx-state-transform" / "cheat_constant_ones.py"
+
+
+def test_unmet_requirement_is_an_entry_in_every_format(tmp_path):
+    """A requirement is graded as its own entry, with its message, in JSON, text and JUnit."""
+    import tomllib
+
+    with open(REPO / "problems" / "nnx-state-transform" / "problem.toml", "rb") as fh:
+        message = {r["id"]: r["message"] for r in tomllib.load(fh)["requirements"]}["runs-the-model"]
+    report = run_cli("check", "nnx-state-transform", "--file", str(REQUIREMENT_SCENARIO), "--format", "json").json()
+    entries = {c["id"]: c for c in report["cases"]}
+    assert entries["requirement:runs-the-model"]["status"] == "failed"
+    assert entries["requirement:runs-the-model"]["message"].startswith(message)
+    assert all(c["status"] == "passed" for c in report["cases"] if not c["id"].startswith("requirement:"))
+    text = run_cli("check", "nnx-state-transform", "--file", str(REQUIREMENT_SCENARIO))
+    assert text.code == 1 and "requirement:runs-the-model" in text.stdout
+    assert " ".join(message.split()) in " ".join(text.stdout.split())
+    (tmp_path / "nnx-state-transform.py").write_text(REQUIREMENT_SCENARIO.read_text())
+    junit = run_cli("grade", str(tmp_path), "--problems", "nnx-state-transform", "--format", "junit")
+    assert junit.code == 1 and 'name="requirement:runs-the-model"' in junit.stdout
+
+
+CHEATS = [p for p in SCENARIOS if p.stem.startswith("cheat_")]
+
+
+def test_every_seed_problem_has_three_answers_that_do_no_work():
+    for slug in SLUGS:
+        assert sum(1 for p in CHEATS if p.parent.name == slug) >= 3, slug
+
+
+@pytest.mark.parametrize("path", CHEATS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_answer_that_does_no_work_is_told_what_is_missing(graded, path):
+    """Not passed, and told why in words: a known mistake's message or an unmet requirement's."""
+    report = graded[path].json()
+    assert report["status"] != "passed"
+    told = [c for c in report["cases"] if c["status"] != "passed"
+            and (c["pitfall"] is not None or c["id"].startswith("requirement:"))]
+    assert told and all(c["message"] for c in told), [c["message"] for c in report["cases"]]
