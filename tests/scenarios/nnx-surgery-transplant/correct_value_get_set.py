@@ -1,0 +1,25 @@
+# expect: passed
+# Uses the deprecated .value to read and set_value to write; flips A with set_value too.
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, d, n, f, rngs):
+        sizes = [d] + [f] * n
+        self.layers = nnx.List([nnx.Linear(sizes[i], sizes[i + 1], rngs=rngs) for i in range(n)])
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def transplant_layer(seed_a, seed_b, x, num_layers, features, layer):
+    n, f, i = int(num_layers), int(features), int(layer)
+    a = MLP(x.shape[-1], n, f, nnx.Rngs(int(seed_a)))
+    b = MLP(x.shape[-1], n, f, nnx.Rngs(int(seed_b)))
+    src, dst = a.layers[i], b.layers[i]
+    dst.kernel.set_value(src.kernel.value)
+    dst.bias.set_value(src.bias.get_value())
+    src.kernel.set_value(-src.kernel.get_value())
+    return a(x), b(x)

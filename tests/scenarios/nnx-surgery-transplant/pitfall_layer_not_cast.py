@@ -1,0 +1,24 @@
+# expect: error pitfall=layer-not-cast
+# Indexes nnx.List with the float layer.
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, d, n, f, rngs):
+        sizes = [d] + [f] * n
+        self.layers = nnx.List([nnx.Linear(sizes[i], sizes[i + 1], rngs=rngs) for i in range(n)])
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def transplant_layer(seed_a, seed_b, x, num_layers, features, layer):
+    n, f = int(num_layers), int(features)
+    a = MLP(x.shape[-1], n, f, nnx.Rngs(int(seed_a)))
+    b = MLP(x.shape[-1], n, f, nnx.Rngs(int(seed_b)))
+    b.layers[layer].kernel[...] = a.layers[layer].kernel[...]
+    b.layers[layer].bias[...] = a.layers[layer].bias[...]
+    a.layers[layer].kernel[...] = -a.layers[layer].kernel[...]
+    return a(x), b(x)

@@ -1,0 +1,23 @@
+# expect: failed pitfall=shares-with-a
+# Assigns A's layer module into B: both models now hold one object.
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, d, n, f, rngs):
+        sizes = [d] + [f] * n
+        self.layers = nnx.List([nnx.Linear(sizes[i], sizes[i + 1], rngs=rngs) for i in range(n)])
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def transplant_layer(seed_a, seed_b, x, num_layers, features, layer):
+    n, f, i = int(num_layers), int(features), int(layer)
+    a = MLP(x.shape[-1], n, f, nnx.Rngs(int(seed_a)))
+    b = MLP(x.shape[-1], n, f, nnx.Rngs(int(seed_b)))
+    b.layers[i] = a.layers[i]
+    a.layers[i].kernel[...] = -a.layers[i].kernel[...]
+    return a(x), b(x)
