@@ -1,0 +1,22 @@
+# expect: failed pitfall=split-by-layer
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class Net(nnx.Module):
+    def __init__(self, in_features, features, *, rngs):
+        self.linear = nnx.Linear(in_features, features, rngs=rngs)
+        self.norm = nnx.BatchNorm(features, rngs=rngs)
+
+    def __call__(self, x):
+        return self.norm(self.linear(x))
+
+
+
+def split_by_type(seed, x, features):
+    model = Net(x.shape[-1], int(features), rngs=nnx.Rngs(int(seed)))
+    model(x)
+    state = nnx.state(model)
+    count = lambda t: sum(a.size for a in jax.tree.leaves(t))
+    return count(state["linear"]), count(state["norm"]), state["norm"]["mean"][...]
