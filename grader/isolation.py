@@ -125,7 +125,8 @@ def _relay_through_child() -> None:
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         try:
-            signal.signal(sig, signal.SIG_DFL)
+            if sig not in (signal.SIGKILL, signal.SIGSTOP):  # their action cannot be changed
+                signal.signal(sig, signal.SIG_DFL)
             os.kill(os.getpid(), sig)
         except (OSError, ValueError):
             pass

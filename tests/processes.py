@@ -23,5 +23,5 @@ def leftovers() -> list[str]:
         home = next((e[5:].decode(errors="replace") for e in env if e.startswith(b"HOME=")), "")
         stale = "grader-run-" in home and not os.path.isdir(home)
         if MARKER in cmd or stale:
-            found.append(f"{pid}: {cmd[:120]}")
+            found.append(f"{pid}: {cmd[:120]} (HOME={home})")
     return found

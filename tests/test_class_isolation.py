@@ -102,3 +102,15 @@ def test_honest_rows_do_not_depend_on_the_class(alone, tmp_path, jobs):
     for name in KINDS + FRAME_KINDS + ["linked-reference", "huge"]:
         row = graded[f"h-{name}"]
         assert row["score"] < row["max_score"], name
+
+
+@pytest.mark.parametrize("kind", ["escapes_with_clone_parent", "lowers_others_limits", "channel_garbage_bytes"])
+def test_one_hostile_learner_graded_alone(tmp_path, kind):
+    """``grader grade DIR``: no pass, a report, and nothing left running."""
+    _hostile(tmp_path / "class", Path(os.environ["GRADER_CACHE_DIR"]))
+    result = run_cli("--root", str(COURSE), "grade", str(tmp_path / "class" / f"h-{kind}"), "--problems", PROBLEMS,
+                     "--format", "json", cwd=tmp_path, timeout=600)
+    assert result.code == 1, result.stderr
+    report = result.json()
+    assert report["score"] < report["max_score"]
+    assert leftovers() == []

@@ -16,7 +16,9 @@ from conftest import COURSE, run_cli, stop_daemons
 from grader import daemon
 from grader.runner import RunOptions
 
-SHOWS_ITSELF = ("import os\nprint('pid', os.getpid(), 'parent', os.getppid())\n"
+# the worker's pid, and its PID namespace (each worker has one of its own where the kernel allows
+# it, and then its pid is 1 inside it)
+SHOWS_ITSELF = ("import os\nprint('pid', os.getpid(), 'namespace', os.stat('/proc/self/ns/pid').st_ino)\n"
                 "def scale_by(x, factor):\n    return x * factor\n")
 
 
@@ -34,6 +36,26 @@ def _shown(report: str, name: str) -> int:
 
 def _cmdline(pid: int) -> str:
     return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def _daemon_pid(cache: Path) -> int:
+    """The daemon serving checks with this cache folder (its folder is its argument)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                line = _cmdline(int(entry.name))
+            except OSError:
+                continue
+            if "grader.daemon" in line and str(cache / "daemon") in line:
+                found.append(int(entry.name))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _process(report: str) -> tuple[int, int]:
+    """Which process the worker was: its pid and its PID namespace."""
+    return _shown(report, "pid"), _shown(report, "namespace")
 
 
 def _gone(pid: int, seconds: float) -> bool:
@@ -64,11 +86,11 @@ def _check_shows(cache: Path, **env) -> str:
 
 
 def test_checks_share_one_daemon_and_each_gets_a_fresh_worker(running):
-    again = _check_shows(Path(os.environ["GRADER_CACHE_DIR"]))
-    parent = _shown(running, "parent")
-    assert _shown(again, "parent") == parent  # the same daemon forked both
-    assert "grader.daemon" in _cmdline(parent)
-    assert _shown(again, "pid") != _shown(running, "pid")  # each check a new process
+    cache = Path(os.environ["GRADER_CACHE_DIR"])
+    first = _daemon_pid(cache)
+    again = _check_shows(cache)
+    assert _daemon_pid(cache) == first  # the same daemon forked both
+    assert _process(again) != _process(running)  # each check a new process
 
 
 def test_the_daemon_lets_in_only_who_shows_its_token(running):
@@ -97,10 +119,10 @@ def test_the_daemon_lets_in_only_who_shows_its_token(running):
 
 
 def test_the_daemon_ends_when_idle_and_when_asked(tmp_path):
-    idle = _check_shows(tmp_path / "idle-cache", GRADER_DAEMON_IDLE_SECONDS="1")
-    assert _gone(_shown(idle, "parent"), 30)
-    busy = _check_shows(tmp_path / "stop-cache")
-    parent = _shown(busy, "parent")
+    _check_shows(tmp_path / "idle-cache", GRADER_DAEMON_IDLE_SECONDS="1")
+    assert _gone(_daemon_pid(tmp_path / "idle-cache"), 30)
+    _check_shows(tmp_path / "stop-cache")
+    parent = _daemon_pid(tmp_path / "stop-cache")
     stop_daemons(tmp_path / "stop-cache")
     assert _gone(parent, 30)
     assert not list((tmp_path / "stop-cache" / "daemon").glob("*/sock"))

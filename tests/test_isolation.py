@@ -140,3 +140,22 @@ def test_the_wall_clock_is_only_a_backstop(child):
     clock = StepClock(proc.pid, Budget(cpu_limit=30, idle_limit=30, wall_limit=0.3))
     assert _until_stopped(clock, 10) == "wall"
     assert "wall-clock" in clock.describe("wall") and "CPU" in StepClock(1, Budget.for_limit(3)).describe("cpu")
+
+
+WALLS = {"own user, PID, network and mount namespaces": "namespaces", "seccomp filter": "seccomp",
+         "filesystem confinement (Landlock)": "landlock"}
+
+
+@pytest.mark.parametrize("off", ["", "namespaces", "seccomp", "landlock"])
+def test_doctor_lists_the_kernel_walls(off):
+    from conftest import run_cli
+
+    result = run_cli("doctor", env={"GRADER_DISABLE": off, "COLUMNS": "200"})
+    rows = {name: line for line in result.stdout.splitlines() if line.startswith("│")
+            for name in WALLS if name in line}
+    assert set(rows) == set(WALLS), result.stdout
+    for name, line in rows.items():
+        wanted_off = off and off == WALLS[name]
+        assert ("✗" in line) == bool(wanted_off), line
+        if wanted_off:
+            assert f"GRADER_DISABLE={off}" in line

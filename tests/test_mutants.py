@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import COURSE, FIXTURES, run_cli
+from conftest import COURSE, FIXTURES, REPO, run_cli
 from grader.catalogue import load_problem
 from grader.mutant_operators import OPERATORS, mutants_of
 from grader.mutants import (MutantResult, MutantStatus, MutationReport, judge, parse_equivalences,
@@ -300,3 +300,14 @@ def test_cli_refuses_to_judge_when_the_unchanged_reference_does_not_reproduce_it
     assert (f"reference/{SLUG}/solution.py: def scale_last_row: the unchanged reference, run beside its mutants, "
             "does not reproduce its expected outputs") in result.stdout
     assert f"{SLUG}: not analysed" in result.stdout and "survived" not in result.stdout
+
+
+@pytest.mark.slow
+def test_every_problem_of_the_course_reaches_the_mutation_threshold():
+    """`grader validate --mutants` on the whole bundled course: a score per problem, each at
+    least 90% of the mutants that are not marked equivalent."""
+    result = run_cli("validate", "--mutants", timeout=3000)
+    slugs = sorted(p.name for p in (REPO / "problems").iterdir() if (p / "problem.toml").is_file())
+    for slug in slugs:
+        assert re.search(rf"{re.escape(slug)}\b.*\d+%", result.stdout), (slug, result.stdout[-3000:])
+    assert result.code == 0, result.stdout[-3000:] + result.stderr
