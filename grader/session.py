@@ -7,7 +7,6 @@ what was in flight then is charged to the call (or file) that was running.
 
 from __future__ import annotations
 
-import hmac
 import os
 import selectors
 import signal
@@ -16,10 +15,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from grader import wire
+from grader import frames, wire
 
 if TYPE_CHECKING:
     from grader.runner import Limits
+
+# the states of a run in which each event may arrive: anything else is out of turn
+_ALLOWED_IN = {"ready": {"starting"}, "load": {"between"}, "start": {"between"},
+               "returned": {"calling"}, "raised": {"calling"}, "done": {"between"}}
 
 
 @dataclass
@@ -131,50 +134,51 @@ class Session:
 
     # -- events
     def handle(self, header: dict, buffers: list[bytes]) -> None:
-        event = header.get("event")
-        if not hmac.compare_digest(str(header.get("secret", "")), self.secret):
-            raise wire.WireError("a frame without this run's secret")
-        if self.state == "done":
-            raise wire.WireError("a frame arrived after the worker said it was done")
+        """Record one frame. Raises wire.WireError, and nothing else, for a frame this run's
+        worker could not have sent at this point: the caller ends the run with an error."""
+        try:
+            self._handle(*frames.parse(header, buffers, self.secret))
+        except wire.WireError:
+            raise
+        except Exception as exc:  # last line: frames.parse has checked every field used below
+            raise wire.WireError(f"an event that could not be recorded ({type(exc).__name__})") from None
+
+    def _handle(self, event: str, f: dict) -> None:
+        if self.state not in _ALLOWED_IN[event]:
+            raise wire.WireError(f"a {event!r} event arrived out of turn")
         if event == "ready":
             self.state = "between"
-            self.report.protections = header.get("protections") or {}
+            self.report.protections = f["protections"]
         elif event == "load":
-            name = header["target"]
+            name = f["target"]
             self._expect_target(name)
-            if header.get("ok"):
-                self.report.load_warnings[name] = header.get("warnings", [])
+            self.report.load_warnings[name] = f["warnings"]
+            if f["ok"]:
                 self.active = name
+            elif f["error"] is None or f["missing_function"] is None:
+                raise wire.WireError("a failed 'load' event without its error")
             else:
                 self.active = None
-                kind = "missing_function" if header.get("missing_function") else "raised"
-                self.report.load_warnings[name] = header.get("warnings", [])
-                self._fail_target(name, LoadProblem(kind, error=header.get("error")))
-            self.state = "between"
+                kind = "missing_function" if f["missing_function"] else "raised"
+                self._fail_target(name, LoadProblem(kind, error=f["error"]))
         elif event == "start":
-            key = (header["target"], header["case"])
-            self._expect_target(key[0])
-            if key[1] not in self.pending.get(key[0], []):
+            key = (f["target"], f["case"])
+            if key[0] != self.active or key[1] not in self.pending[key[0]]:
                 raise wire.WireError("a call started that was not asked for")
             self.current, self.state = key, "calling"
         elif event in ("returned", "raised"):
-            key = (header["target"], header["case"])
+            key = (f["target"], f["case"])
             if key != self.current:
                 raise wire.WireError("a result arrived for a call that was not running")
             if event == "returned":
-                call = Call("returned", output=wire.decode_value(header["output"], buffers))
+                call = Call("returned", output=f["output"])
             else:
-                call = Call("raised", error=header["error"])
-            call.warnings = header.get("warnings", [])
-            call.seconds = float(header.get("seconds", 0.0))
+                call = Call("raised", error=f["error"])
+            call.warnings, call.seconds = f["warnings"], f["seconds"]
             self._finish_call(key, call)
             self.current, self.state = None, "between"
-        elif event == "done":
-            if self.state == "calling":
-                raise wire.WireError("'done' arrived while a call was running")
+        else:  # done
             self.state = "done"
-        else:
-            raise wire.WireError(f"unknown event {event!r}")
 
     def _expect_target(self, name: str) -> None:
         if name not in self.pending:

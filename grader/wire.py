@@ -11,6 +11,7 @@ This module is imported by the worker, so it depends on the standard library and
 from __future__ import annotations
 
 import json
+import re
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,15 @@ import numpy as np
 MAGIC = b"GRDR"
 _LEN = struct.Struct(">I")
 MAX_HEADER_BYTES = 4 * 1024 * 1024
+# a value nests at most MAX_VALUE_DEPTH levels, two brackets a level, inside a few of the header's
+MAX_VALUE_DEPTH = 64
+MAX_HEADER_DEPTH = 2 * MAX_VALUE_DEPTH + 40
+MAX_BUFFERS = 100_000  # arrays in one frame
+MAX_SPEC_BYTES = MAX_HEADER_BYTES // 2  # the JSON of one value: room left for the rest of its frame
+MAX_STR_CHARS = 200  # a returned str travels clipped to this
+MAX_INT_DIGITS = 400  # a longer returned int travels as an opaque value
+MAX_NAME_CHARS = 1000  # dict keys, type names
+ORIGINS = frozenset(["jax", "numpy", "numpy-scalar"])  # what classify functions may call an array
 
 # dtypes a returned array may carry; anything else (objects, strings, records) is refused.
 ALLOWED_DTYPES = frozenset(
@@ -39,20 +49,28 @@ def encode_frame(header: dict, buffers: list[bytes] = ()) -> bytes:
 
 
 class FrameReader:
-    """Incremental parser: feed bytes as they arrive, take whole frames out."""
+    """Incremental parser: feed bytes as they arrive, take whole frames out.
+
+    Whatever bytes it is fed, ``feed`` returns frames whose header is a JSON object with a valid
+    ``"buffers"`` list, or raises WireError; after a WireError the reader is not to be used again.
+    """
 
     def __init__(self, max_frame_bytes: int):
         self._data = bytearray()
         self._max = max_frame_bytes
+        self._head: tuple[dict, list[int], int] | None = None  # the frame whose buffers are arriving
 
     def feed(self, chunk: bytes) -> list[tuple[dict, list[bytes]]]:
         self._data += chunk
         frames = []
-        while True:
-            frame = self._take()
-            if frame is None:
-                return frames
-            frames.append(frame)
+        try:
+            while (frame := self._take()) is not None:
+                frames.append(frame)
+        except WireError:
+            raise
+        except Exception as exc:  # last line: the checks in _take are meant to leave nothing here
+            raise WireError(f"an unreadable frame ({type(exc).__name__})") from None
+        return frames
 
     @property
     def pending(self) -> int:
@@ -60,40 +78,76 @@ class FrameReader:
 
     def _take(self):
         data = self._data
-        if len(data) < 8:
-            return None
-        if bytes(data[:4]) != MAGIC:
-            raise WireError("result channel carried bytes that are not a frame")
-        (hlen,) = _LEN.unpack(bytes(data[4:8]))
-        if hlen > MAX_HEADER_BYTES:
-            raise WireError("frame header too large")
-        if len(data) < 8 + hlen:
-            return None
-        try:
-            header = json.loads(bytes(data[8:8 + hlen]))
+        if self._head is None:
+            if len(data) < 8:
+                return None
+            if data[:4] != MAGIC:
+                raise WireError("result channel carried bytes that are not a frame")
+            (hlen,) = _LEN.unpack_from(data, 4)
+            if hlen > MAX_HEADER_BYTES:
+                raise WireError(f"a frame header larger than {MAX_HEADER_BYTES} bytes")
+            if len(data) < 8 + hlen:
+                return None
+            header = parse_header(bytes(data[8:8 + hlen]))
             sizes = header["buffers"]
-            if not isinstance(header, dict) or not all(isinstance(s, int) and s >= 0 for s in sizes):
-                raise ValueError
-        except (ValueError, KeyError, TypeError):
-            raise WireError("malformed frame header") from None
-        total = 8 + hlen + sum(sizes)
-        if total > self._max:
-            raise WireError(f"frame of {total} bytes exceeds the limit of {self._max}")
+            total = 8 + hlen + sum(sizes)
+            if total > self._max:
+                raise WireError(f"a frame larger than the limit of {self._max} bytes")
+            self._head = header, sizes, total  # parsed once, however slowly its buffers arrive
+        header, sizes, total = self._head
         if len(data) < total:
             return None
-        buffers, pos = [], 8 + hlen
+        buffers, pos = [], total - sum(sizes)
         for size in sizes:
             buffers.append(bytes(data[pos:pos + size]))
             pos += size
         del data[:total]
+        self._head = None
         return header, buffers
+
+
+def parse_header(raw: bytes) -> dict:
+    """A frame header's JSON object, its nesting bounded before it is decoded; WireError if not."""
+    try:
+        text = raw.decode("utf-8")  # as str, json never guesses another encoding
+    except UnicodeDecodeError:
+        raise WireError("a frame header that is not UTF-8 text") from None
+    if nesting_depth(raw) > MAX_HEADER_DEPTH:
+        raise WireError(f"a frame header nested more than {MAX_HEADER_DEPTH} levels deep")
+    try:
+        header = json.loads(text)
+    except ValueError:  # not JSON, or an integer with more digits than Python converts
+        raise WireError("a frame header that is not valid JSON") from None
+    if type(header) is not dict:
+        raise WireError("a frame header that is not a JSON object")
+    sizes = header.get("buffers")
+    if (type(sizes) is not list or len(sizes) > MAX_BUFFERS
+            or not all(type(s) is int and s >= 0 for s in sizes)):
+        raise WireError("a frame header without a valid list of buffer sizes")
+    return header
+
+
+# a JSON string, or the rest of the text after an unclosed quote; never backtracks
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_BRACKET_STEP = np.zeros(256, dtype=np.int8)
+_BRACKET_STEP[[ord("["), ord("{")]] = 1
+_BRACKET_STEP[[ord("]"), ord("}")]] = -1
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deep the brackets of JSON text nest, outside strings: exact for valid JSON (and for
+    any prefix of it), linear in time, with no recursion."""
+    outside = np.frombuffer(_STRING.sub(b"", raw), dtype=np.uint8)
+    if outside.size == 0:
+        return 0
+    return int(np.cumsum(_BRACKET_STEP[outside], dtype=np.int32).max(initial=0))
 
 
 # ---------------------------------------------------------------- values
 
 @dataclass(frozen=True)
 class ArrayValue:
-    """A decoded array leaf. ``origin`` is the class the worker saw: jax, numpy, or another name."""
+    """A decoded array leaf. ``origin`` is the class the worker saw: one of ORIGINS."""
 
     data: np.ndarray
     origin: str
@@ -107,26 +161,34 @@ class OpaqueValue:
 
 
 def encode_value(value: Any, classify, max_bytes: int) -> tuple[Any, list[bytes]]:
-    """Turn a value into (spec, buffers). ``classify(leaf)`` returns (origin, ndarray) or None."""
+    """Turn a value into (spec, buffers). ``classify(leaf)`` returns (origin, ndarray) or None.
+
+    The spec stays within what ``decode_value`` accepts: a value beyond its bounds (too deep, too
+    many arrays, too large) raises WireError with a message for the learner.
+    """
     buffers: list[bytes] = []
     budget = [max_bytes]
 
     def enc(v, depth):
-        if depth > 64:
-            raise WireError("output nested more than 64 levels deep")
+        if depth > MAX_VALUE_DEPTH:
+            raise WireError(f"output nested more than {MAX_VALUE_DEPTH} levels deep")
         if v is None or isinstance(v, bool):
             return {"t": "const", "v": v}
         if type(v) is int:
+            if abs(v) >= _INT_BOUND:
+                return {"t": "opaque", "type": f"int of more than {MAX_INT_DIGITS} digits"}
             return {"t": "int", "v": str(v)}
         if type(v) is float:
             return {"t": "float", "v": float.hex(v)}
         if type(v) is str:
-            return {"t": "str", "v": v[:200]}
+            return {"t": "str", "v": v[:MAX_STR_CHARS]}
         if type(v) in (list, tuple):
             return {"t": type(v).__name__, "items": [enc(x, depth + 1) for x in v]}
         if type(v) is dict:
             if not all(type(k) is str for k in v):
                 return {"t": "opaque", "type": "dict with non-string keys"}
+            if any(len(k) > MAX_NAME_CHARS for k in v):
+                return {"t": "opaque", "type": f"dict with a key longer than {MAX_NAME_CHARS} characters"}
             return {"t": "dict", "items": {k: enc(x, depth + 1) for k, x in v.items()}}
         found = classify(v)
         if found is None:
@@ -138,11 +200,16 @@ def encode_value(value: Any, classify, max_bytes: int) -> tuple[Any, list[bytes]
         budget[0] -= len(raw)
         if budget[0] < 0:
             raise WireError(f"output larger than {max_bytes} bytes")
+        if len(buffers) == MAX_BUFFERS:
+            raise WireError(f"output holding more than {MAX_BUFFERS} arrays")
         buffers.append(raw)
         return {"t": "array", "origin": origin, "dtype": arr.dtype.name,
                 "shape": list(arr.shape), "buf": len(buffers) - 1}
 
-    return enc(value, 0), buffers
+    spec = enc(value, 0)
+    if len(json.dumps(spec, allow_nan=True)) > MAX_SPEC_BYTES:
+        raise WireError("output with too many items to send: return arrays rather than long Python lists")
+    return spec, buffers
 
 
 def offset_buffers(spec: Any, offset: int) -> Any:
@@ -158,57 +225,88 @@ def offset_buffers(spec: Any, offset: int) -> Any:
 
 def _type_name(v) -> str:
     cls = type(v)
-    return f"{cls.__module__}.{cls.__qualname__}"
+    return f"{cls.__module__}.{cls.__qualname__}"[:MAX_NAME_CHARS]
+
+
+_INT_BOUND = 10 ** MAX_INT_DIGITS
+_INT_TEXT = re.compile(r"-?[0-9]{1,%d}" % MAX_INT_DIGITS)
+_MAX_DIMS = 32  # numpy's own limit
 
 
 def decode_value(spec: Any, buffers: list[bytes]) -> Any:
-    """Rebuild plain data from a spec: lists, tuples, dicts, scalars, ArrayValue, OpaqueValue."""
+    """Rebuild plain data from a spec: lists, tuples, dicts, scalars, ArrayValue, OpaqueValue.
+    Raises WireError, and nothing else, when the spec is not one ``encode_value`` could make."""
     try:
         return _dec(spec, buffers, 0)
     except WireError:
         raise
-    except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
-        raise WireError(f"malformed value: {exc}") from None
+    except Exception as exc:  # last line: the checks in _dec are meant to leave nothing here
+        raise WireError(f"a malformed value ({type(exc).__name__})") from None
 
 
 def _dec(spec, buffers, depth):
-    if depth > 64:
-        raise WireError("value nested too deeply")
-    t = spec["t"]
+    if depth > MAX_VALUE_DEPTH:
+        raise WireError("a value nested too deeply")
+    if type(spec) is not dict:
+        raise WireError("a value described by something other than an object")
+    t = spec.get("t")
     if t == "const":
-        if spec["v"] not in (None, True, False):
-            raise WireError("bad constant")
-        return spec["v"]
+        v = spec.get("v", "missing")
+        if v is not None and type(v) is not bool:
+            raise WireError("a malformed constant")
+        return v
     if t == "int":
-        text = spec["v"]
-        if not isinstance(text, str) or len(text) > 400:
-            raise WireError("bad int")
-        return int(text)
+        return int(_text(spec.get("v"), MAX_INT_DIGITS + 1, "int", _INT_TEXT))
     if t == "float":
-        return float.fromhex(spec["v"])
+        try:
+            return float.fromhex(_text(spec.get("v"), 40, "float"))
+        except (ValueError, OverflowError):
+            raise WireError("a malformed float") from None
     if t == "str":
-        return str(spec["v"])
+        return _text(spec.get("v"), MAX_STR_CHARS, "str")
     if t in ("list", "tuple"):
-        items = [_dec(x, buffers, depth + 1) for x in spec["items"]]
-        return items if t == "list" else tuple(items)
+        items = spec.get("items")
+        if type(items) is not list:
+            raise WireError(f"a malformed {t}")
+        out = [_dec(x, buffers, depth + 1) for x in items]
+        return out if t == "list" else tuple(out)
     if t == "dict":
-        return {str(k): _dec(x, buffers, depth + 1) for k, x in spec["items"].items()}
+        items = spec.get("items")
+        if type(items) is not dict or not all(type(k) is str and len(k) <= MAX_NAME_CHARS for k in items):
+            raise WireError("a malformed dict")
+        return {k: _dec(x, buffers, depth + 1) for k, x in items.items()}
     if t == "opaque":
-        return OpaqueValue(str(spec["type"]))
+        return OpaqueValue(_text(spec.get("type"), MAX_NAME_CHARS, "type name"))
     if t == "array":
-        dtype_name = spec["dtype"]
-        if dtype_name not in ALLOWED_DTYPES:
-            raise WireError(f"dtype {dtype_name!r} not allowed")
-        dtype = _dtype(dtype_name)
-        shape = tuple(int(s) for s in spec["shape"])
-        if any(s < 0 for s in shape):
-            raise WireError("negative dimension")
-        raw = buffers[int(spec["buf"])]
-        if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != len(raw):
-            raise WireError("array bytes do not match its shape and dtype")
-        data = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
-        return ArrayValue(data=data, origin=str(spec["origin"]))
-    raise WireError(f"unknown value type {t!r}")
+        return _dec_array(spec, buffers)
+    raise WireError("a value of unknown type")
+
+
+def _text(v, max_chars: int, what: str, pattern: re.Pattern | None = None) -> str:
+    if type(v) is not str or len(v) > max_chars or (pattern is not None and not pattern.fullmatch(v)):
+        raise WireError(f"a malformed {what}")
+    return v
+
+
+def _dec_array(spec: dict, buffers: list[bytes]) -> ArrayValue:
+    origin, dtype_name, shape, index = (spec.get(k) for k in ("origin", "dtype", "shape", "buf"))
+    if origin not in ORIGINS or dtype_name not in ALLOWED_DTYPES:
+        raise WireError("an array of unknown origin or dtype")
+    if (type(shape) is not list or len(shape) > _MAX_DIMS
+            or not all(type(s) is int and 0 <= s < 2 ** 62 for s in shape)):
+        raise WireError("an array with a malformed shape")
+    if type(index) is not int or not 0 <= index < len(buffers):
+        raise WireError("an array whose bytes are missing")
+    dtype, raw = _dtype(dtype_name), buffers[index]
+    size = 1
+    for s in shape:  # in Python ints: a product of huge dimensions must not wrap around
+        size *= s
+    if size * dtype.itemsize != len(raw):
+        raise WireError("array bytes do not match its shape and dtype")
+    data = np.frombuffer(raw, dtype=dtype).reshape(shape)
+    # bools come as raw bytes: any nonzero byte is True, so no bool holds another value
+    data = data.view(np.uint8).astype(bool) if dtype_name == "bool" else data.copy()
+    return ArrayValue(data=data, origin=origin)
 
 
 def _dtype(name: str) -> np.dtype:

@@ -29,6 +29,7 @@ from grader import wire, worlds
 
 MAX_MESSAGE = 2000
 MAX_FRAMES = 40
+MAX_NAME = 300  # class, module, file and function names: the grader refuses frames with longer ones
 
 
 class Channel:
@@ -53,12 +54,13 @@ def _safe_str(obj) -> str:
 def describe_exception(exc: BaseException) -> dict:
     frames = traceback.extract_tb(exc.__traceback__)[-MAX_FRAMES:]
     return {
-        "type": type(exc).__name__,
-        "module": type(exc).__module__,
+        "type": _safe_str(type(exc).__name__)[:MAX_NAME],
+        "module": _safe_str(type(exc).__module__)[:MAX_NAME],
         "message": _safe_str(exc),
         "not_implemented": isinstance(exc, NotImplementedError),
         "frames": [
-            {"file": f.filename, "line": f.lineno or 0, "name": f.name, "code": (f.line or "")[:300]}
+            {"file": f.filename[:MAX_NAME], "line": f.lineno or 0, "name": f.name[:MAX_NAME],
+             "code": (f.line or "")[:300]}
             for f in frames
         ],
     }
@@ -68,11 +70,12 @@ def describe_warnings(caught) -> list[dict]:
     seen, out = set(), []
     for w in caught:
         message = " ".join(_safe_str(w.message).split())[:300]
-        key = (w.category.__name__, message)
+        key = (_safe_str(w.category.__name__)[:MAX_NAME], message)
         if key in seen:
             continue
         seen.add(key)
-        out.append({"category": key[0], "message": key[1], "file": str(w.filename), "line": w.lineno or 0})
+        out.append({"category": key[0], "message": key[1], "file": _safe_str(w.filename)[:MAX_NAME],
+                    "line": w.lineno or 0})
     return out[:20]
 
 
