@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from grader import frames, wire
+from grader.clock import SAMPLE_SECONDS, Budget, StepClock
 
 if TYPE_CHECKING:
     from grader.runner import Limits
@@ -35,6 +36,9 @@ class Call:
     warnings: list = field(default_factory=list)
     seconds: float = 0.0
     detail: str = ""
+    # for a timeout, the limit that ran out (grader/clock.py): cpu | idle | wall | total, or
+    # after-<that> for the calls not run because an earlier one timed out
+    clock: str = ""
 
 
 @dataclass
@@ -105,15 +109,14 @@ class Session:
         self.current: tuple[str, str] | None = None
         self.active: str | None = None  # the target loaded last, whose cases run next
         self.started_at = time.monotonic()
+        self.clock, self.clock_detail = "", ""  # which limit stopped the run, and how to say it
 
     # -- bookkeeping
-    def _step_deadline(self) -> float:
+    def _step_budget(self) -> Budget:
         if self.state == "starting":
-            limit = self.limits.startup_seconds
-        else:
-            target = self.current[0] if self.current else self.active or self._next_target_to_load()
-            limit = self.case_limits.get(target) or self.limits.case_seconds
-        return time.monotonic() + limit
+            return Budget.for_limit(self.limits.startup_seconds)
+        target = self.current[0] if self.current else self.active or self._next_target_to_load()
+        return Budget.for_limit(self.case_limits.get(target) or self.limits.case_seconds)
 
     def _next_target_to_load(self) -> str | None:
         for t in self.plan:
@@ -193,16 +196,25 @@ class Session:
         sel.register(proc.stdout, selectors.EVENT_READ, "stdout")
         sel.register(proc.stderr, selectors.EVENT_READ, "stderr")
         open_streams = 3
-        step_deadline = self._step_deadline()
+        step = StepClock(proc.pid, self._step_budget())
+        whole = StepClock(proc.pid, Budget(self.limits.total_seconds, float("inf"), float("inf")))
+        drain_until: float | None = None
         failure: str | None = None
         try:
             while open_streams:
                 now = time.monotonic()
-                wait = min(step_deadline, total_deadline) - now
-                if wait <= 0:
-                    if self.state != "done":  # once done, only the output streams were draining
-                        failure = "timeout"
+                if drain_until is not None:  # once done, only the output streams are draining
+                    if now >= drain_until:
+                        break
+                elif now >= total_deadline:
+                    failure, self.clock = "timeout", "total"
                     break
+                else:
+                    ran_out = step.check(now) or ("total" if whole.check(now) else None)
+                    if ran_out:
+                        failure, self.clock, self.clock_detail = "timeout", ran_out, step.describe(ran_out)
+                        break
+                wait = min(SAMPLE_SECONDS, max(0.0, total_deadline - now))
                 for key, _ in sel.select(timeout=wait):
                     chunk = os.read(key.fd, 1 << 16)
                     if not chunk:
@@ -222,9 +234,9 @@ class Session:
                             failure = f"protocol: {exc}"
                             break
                         if (self.state, self.current) != before:
-                            step_deadline = self._step_deadline()
-                        if self.state == "done":  # let the streams drain, briefly
-                            step_deadline = min(step_deadline, time.monotonic() + 2.0)
+                            step = StepClock(proc.pid, self._step_budget())
+                        if self.state == "done" and drain_until is None:  # let the streams drain, briefly
+                            drain_until = time.monotonic() + 2.0
                 if failure or (keep and self.state == "done"):
                     break
             if keep and self.state == "done":
@@ -262,30 +274,29 @@ class Session:
         kill_group(proc)
         code = proc.returncode
         if failure == "timeout":
-            over_total = time.monotonic() >= total_deadline
-            seconds = self.case_limits.get(self.current[0] if self.current else None) or self.limits.case_seconds
-            limit = "the total time limit" if over_total else f"the {seconds:g} s limit"
-            detail = f"stopped after {limit}"
+            detail = self.clock_detail if self.clock != "total" else "stopped after the total time limit"
         elif failure.startswith("protocol"):
             detail = "the result channel was tampered with or corrupted (" + failure[10:] + ")"
         else:
             detail = exit_detail(code)
         outcome = "timeout" if failure == "timeout" else "crashed"
+        clock = self.clock if outcome == "timeout" else ""
         if self.state == "calling" and self.current is not None:
-            self._finish_call(self.current, Call(outcome, detail=detail))
+            self._finish_call(self.current, Call(outcome, detail=detail, clock=clock))
             if outcome == "timeout":
                 # a loop that never ends would cost the full limit on every case: stop at the first
                 name, cid = self.current
                 for rest in list(self.pending[name]):
-                    self._finish_call((name, rest), Call("timeout", detail=f"not run: case {cid} timed out first"))
+                    self._finish_call((name, rest), Call("timeout", detail=f"not run: case {cid} timed out first",
+                                                         clock="after-" + clock))
         elif self.state == "starting":
             # the worker itself never came up: every pending call fails the same way
             for name in list(self.pending):
                 for cid in list(self.pending[name]):
-                    self._finish_call((name, cid), Call(outcome, detail=detail))
+                    self._finish_call((name, cid), Call(outcome, detail=detail, clock=clock))
         elif self.active is not None and self.pending[self.active]:
             # died between two calls of a loaded file: charge its next call so the loop moves on
-            self._finish_call((self.active, self.pending[self.active][0]), Call(outcome, detail=detail))
+            self._finish_call((self.active, self.pending[self.active][0]), Call(outcome, detail=detail, clock=clock))
         else:
             name = self._next_target_to_load()
             if name is not None:

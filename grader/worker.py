@@ -156,13 +156,57 @@ def apply_rlimits(limits: dict) -> None:
 def apply_sandbox(policy: dict | None) -> dict:
     if not policy:
         return {}
+    if policy.get("off"):
+        return {"landlock": False, "missing": [f"Landlock is turned off ({policy['off']})"]}
     from grader import landlock
 
     try:
         own = [f"/proc/{os.getpid()}"]  # this process's own /proc entries, and no other's
-        return landlock.confine(policy.get("read", []) + own, policy.get("write", []), policy.get("deny_tcp", True))
+        found = landlock.confine(policy.get("read", []) + own, policy.get("write", []), policy.get("deny_tcp", True))
+        return dict(found, landlock=True)
     except landlock.LandlockUnavailable as exc:
-        return {"unavailable": str(exc)}
+        return {"landlock": False, "missing": [str(exc)]}
+
+
+def enter_isolation(wanted: dict | None) -> dict:
+    """Namespaces (this process may be replaced by its child: see grader/isolation.py) before
+    anything else; what could not be had is listed under "missing"."""
+    if not wanted:
+        return {}
+    from grader import isolation
+
+    if wanted.get("namespaces") is not True:
+        return {"namespaces": False, "missing": [f"namespaces are turned off ({wanted.get('namespaces')})"]}
+    try:
+        return isolation.enter_namespaces(os.getcwd(), int(wanted.get("scratch_bytes", 256 << 20)))
+    except isolation.Unavailable as exc:
+        return {"namespaces": False, "missing": [str(exc)]}
+
+
+def apply_seccomp(wanted: dict | None) -> dict:
+    if not wanted:
+        return {}
+    if wanted.get("seccomp") is not True:
+        return {"seccomp": False, "missing": [f"seccomp is turned off ({wanted.get('seccomp')})"]}
+    from grader import isolation
+
+    try:
+        return isolation.install_seccomp()
+    except isolation.Unavailable as exc:
+        return {"seccomp": False, "missing": [str(exc)]}
+
+
+def seed_jax_cache(seed: str | None, folder: str | None) -> None:
+    """A private compilation cache for this run: a copy of the trusted one, in the scratch
+    folder, gone when the run ends (no learner ever writes a cache another run reads)."""
+    if not seed or not folder or not os.path.isdir(seed):
+        return
+    import shutil
+
+    try:
+        shutil.copytree(seed, folder, dirs_exist_ok=True)
+    except OSError:
+        pass  # an empty cache only costs compile time
 
 
 @dataclass
@@ -175,11 +219,14 @@ class Setup:
 
 
 def prepare(request: dict) -> Setup:
-    """Limits, JAX, the compilation cache and the sandbox: everything before learner code."""
+    """Namespaces, limits, JAX, the compilation cache, Landlock and seccomp: everything before
+    learner code."""
+    isolated = enter_isolation(request.get("isolation"))
     apply_rlimits(request.get("rlimits") or {})
     import jax
     import jax.numpy as jnp
 
+    seed_jax_cache(request.get("jax_cache_seed"), request.get("jax_cache_dir"))
     if request.get("jax_cache_dir"):
         # persistent compilation cache: a new process skips compiling shapes seen before
         jax.config.update("jax_compilation_cache_dir", request["jax_cache_dir"])
@@ -187,7 +234,13 @@ def prepare(request: dict) -> Setup:
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
     classify = make_classifier(jax)  # also starts the backend, before the sandbox closes
-    return Setup(jnp, classify, apply_sandbox(request.get("sandbox")))
+    protections, missing = {}, []
+    for part in (isolated, apply_sandbox(request.get("sandbox")), apply_seccomp(request.get("isolation"))):
+        missing += part.pop("missing", [])
+        protections.update(part)
+    if missing:
+        protections["unavailable"] = "; ".join(missing)
+    return Setup(jnp, classify, protections)
 
 
 def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run_index: int = 0) -> None:
