@@ -1,0 +1,25 @@
+# expect: passed
+# dict.update with the whole small tree: it holds exactly Dense_0 .. Dense_{n-1}.
+import jax
+import flax.linen as nn
+
+
+class MLP(nn.Module):
+    num_layers: int
+    features: int
+
+    @nn.compact
+    def __call__(self, x):
+        for _ in range(self.num_layers):
+            x = nn.Dense(self.features)(x)
+        return x
+
+
+def warm_start(seed_small, seed_big, x, small_layers, big_layers, features):
+    n, m, f = int(small_layers), int(big_layers), int(features)
+    small, big = MLP(n, f), MLP(m, f)
+    sp = small.init(jax.random.key(int(seed_small)), x)["params"]
+    bp = big.init(jax.random.key(int(seed_big)), x)["params"]
+    params = dict(bp)
+    params.update(sp)
+    return params, big.apply({"params": params}, x)
