@@ -11,7 +11,9 @@ import pytest
 from conftest import FIXTURES, REPO, run_cli
 from grader.gradebook import GradebookError, merge_gradebooks
 
-SEED = sorted(p.name for p in (REPO / "problems").iterdir() if (p / "problem.toml").is_file())
+# the five problems the course started from (the class of 40 is about throughput, not coverage)
+SEED = sorted(["nnx-surgery-zero-layer", "flax-surgery-zero", "nnx-surgery-replace", "nnx-state-transform",
+               "nnx-surgery-add-layer"])
 COURSE = FIXTURES / "grade" / "course"
 MIXED = FIXTURES / "grade" / "mixed"
 
@@ -24,7 +26,8 @@ def test_a_class_of_40_learners_on_the_seed_problems(tmp_path):
         folder.mkdir(parents=True)
         for slug in SEED:
             shutil.copyfile(REPO / "reference" / slug / "solution.py", folder / f"{slug}.py")
-    result = run_cli("grade", "--many", str(root), "--jobs", "2", "--output", str(tmp_path / "book"),
+    result = run_cli("grade", "--many", str(root), "--problems", ",".join(SEED), "--jobs", "2",
+                     "--output", str(tmp_path / "book"),
                      cwd=tmp_path, timeout=900)
     assert result.code == 0, result.stderr + result.stdout
     book = json.loads((tmp_path / "book" / "gradebook.json").read_text())
