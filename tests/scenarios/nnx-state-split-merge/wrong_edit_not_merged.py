@@ -1,0 +1,15 @@
+# expect: failed pitfall=edit-not-merged
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+def split_merge_round_trip(seed, x, features, bias_value):
+    f = int(features)
+    rngs = nnx.Rngs(int(seed))
+    model = nnx.Sequential(nnx.Linear(x.shape[-1], f, rngs=rngs), nnx.Linear(f, f, rngs=rngs))
+    graphdef, state = nnx.split(model)
+    before = nnx.merge(graphdef, state)(x)
+    new_state = jax.tree.map(lambda a: a, state)
+    new_state["layers"][0]["bias"][...] = jnp.full_like(new_state["layers"][0]["bias"][...], bias_value)
+    return before, nnx.merge(graphdef, state)(x)
