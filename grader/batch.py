@@ -1,7 +1,8 @@
 """Grade submission folders: one learner's (``grader grade DIR``) or a whole class (``--many ROOT``).
 
 Each learner's files are read once, before any learner code runs, into a private folder of
-their own; the expected outputs are computed (or read from the trusted cache) before that too,
+their own (regular files only, opened without following links, up to the size limit: see
+grader/learner_file.py); the expected outputs are computed (or read from the trusted cache) before that too,
 and handed to every grading in memory. Each learner's files run together in worker processes of
 their own (never another learner's), with a private compilation cache copied from the one trusted
 runs wrote, so one learner's code cannot reach another's result through a shared process or file. A private copy that changed while others ran is graded again,
@@ -11,6 +12,7 @@ alone, from the snapshot.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -19,7 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from grader.catalogue import Catalogue, Problem
-from grader.grading import GradeOptions, Submission, grade_files, load_published_expected
+from grader.grading import GradeOptions, Submission, grade_files, load_published_expected, max_submission_bytes
+from grader.learner_file import NotGradable, open_folder, read_file, write_private
 from grader.pool import WorkerPool
 from grader.submission import ProblemGrade, SubmissionResult, not_submitted, refused
 from grader.trusted import Expected, compute_expected, trusted_jax_cache
@@ -52,10 +55,29 @@ def select_problems(catalogue: Catalogue, slugs: list[str] | None) -> list[Probl
 
 
 def discover_learners(root: Path, shown_root: str) -> list[Learner]:
-    """Every ``ROOT/<learner>/`` folder, sorted by name (hidden and ``_`` folders left out)."""
-    folders = sorted(p for p in root.iterdir()
-                     if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_")))
-    return [Learner(p.name, p, f"{shown_root.rstrip('/')}/{p.name}") for p in folders]
+    """Every ``ROOT/<learner>/`` folder, sorted by name (hidden and ``_`` folders left out). A
+    symbolic link there is a learner too, whose every problem is refused (see ``_grade_all``)."""
+    root = Path(os.path.abspath(root))  # ROOT is the caller's (even a link); what is in it is the learners'
+    found = [p for p in root.iterdir()
+             if not p.name.startswith((".", "_")) and (p.is_symlink() or p.is_dir())]
+    learners = [learner_at(p, f"{shown_root.rstrip('/')}/{learner_label(p.name)}") for p in found]
+    return sorted(learners, key=lambda learner: learner.name)
+
+
+def learner_at(folder: Path, shown: str) -> Learner:
+    """The learner whose folder is ``folder`` (``grade DIR``), named after the folder itself,
+    not after where a link would lead."""
+    return Learner(learner_label(Path(os.path.abspath(folder)).name or str(folder)), folder, shown)
+
+
+def learner_label(name: str) -> str:
+    """A learner folder's name as every output shows it (gradebook CSV and JSON, text, summary):
+    itself when it is printable UTF-8 without a backslash; otherwise each backslash doubled, each
+    byte that is not UTF-8 written ``\\xNN`` and each unprintable character ``\\uNNNN``, so that
+    two folders never share a label."""
+    text = os.fsencode(name).replace(b"\\", b"\\\\").decode("utf-8", errors="backslashreplace")
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+                   for c in text)
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -92,15 +114,16 @@ def grade_learners(problems: list[Problem], learners: list[Learner], options: Ba
                    progress: Progress | None = None) -> list[SubmissionResult]:
     """Grade every learner on every problem, ``options.jobs`` pairs at a time. Raises GraderError
     when a problem itself cannot be graded."""
+    limit = max_submission_bytes(options.grade)
     expected = expected_outputs(problems, options.grade)
     with WorkerPool() as pool:
         # the learners' own processes: warm but never reused (one run each), each learner with a
         # compilation cache of their own, seeded from the trusted one
         learner_options = replace(options.grade, use_cache=False, run=replace(options.grade.run, pool=pool))
-        return _grade_all(problems, learners, options.jobs, learner_options, expected, progress)
+        return _grade_all(problems, learners, options.jobs, learner_options, expected, progress, limit)
 
 
-def _grade_all(problems, learners, jobs_at_once, learner_options, expected, progress) -> list[SubmissionResult]:
+def _grade_all(problems, learners, jobs_at_once, learner_options, expected, progress, limit) -> list[SubmissionResult]:
     results = [SubmissionResult(learner.name, [None] * len(problems)) for learner in learners]
     private: list[Path] = []
     try:
@@ -109,12 +132,22 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
             folder = Path(tempfile.mkdtemp(prefix="grader-learner-"))
             private.append(folder)
             _seed_compilation_cache(folder / "jax-cache")
-            for pi, problem in enumerate(problems):
-                job = _snapshot(learner, problem, folder)
-                if isinstance(job, ProblemGrade):
-                    results[li].problems[pi] = job
-                else:
-                    jobs.append((li, pi, *job))
+            try:  # the learner's folder itself must be a folder, not a link to one
+                opened: int | NotGradable = open_folder(learner.folder, learner.shown)
+            except FileNotFoundError:
+                opened = NotGradable(f"{learner.shown} is missing")
+            except NotGradable as exc:
+                opened = exc
+            try:
+                for pi, problem in enumerate(problems):
+                    job = _snapshot(learner, problem, folder, opened, limit)
+                    if isinstance(job, ProblemGrade):
+                        results[li].problems[pi] = job
+                    else:
+                        jobs.append((li, pi, *job))
+            finally:
+                if isinstance(opened, int):
+                    os.close(opened)
         total = len(learners) * len(problems)
         done = total - len(jobs)
         if progress:
@@ -124,7 +157,7 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
             """Grade one learner's files together in worker processes of their own."""
             options = replace(learner_options, run=replace(learner_options.run,
                                                            jax_cache_dir=str(private[li] / "jax-cache")))
-            submissions = [Submission(problems[pi], path, shown) for pi, path, _, shown in items]
+            submissions = [Submission(problems[pi], path, shown, data) for pi, path, data, shown in items]
             results = grade_files(submissions, options, {s.problem.slug: expected[s.problem.slug] for s in submissions})
             return [(item, result, _digest(item[1]) == hashlib.sha256(item[2]).hexdigest())
                     for item, result in zip(items, results)]
@@ -148,7 +181,7 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
                     progress(done, total)
         for li, item in tampered:  # alone now: nothing else runs while the copy is graded again
             pi, path, data, shown = item
-            path.write_bytes(data)
+            write_private(path.parent, path.name, data)
             [(_, result, _)] = run(li, [item])
             results[li].problems[pi] = ProblemGrade(result, problems[pi].weight, shown)
             done += 1
@@ -172,23 +205,21 @@ def _seed_compilation_cache(target: Path) -> None:
         target.mkdir(parents=True, exist_ok=True)
 
 
-def _snapshot(learner: Learner, problem: Problem, private: Path):
-    """Copy the learner's file into their private folder, or say why it will not be run."""
-    source = learner.folder / f"{problem.slug}.py"
-    shown = f"{learner.shown.rstrip('/')}/{problem.slug}.py"
+def _snapshot(learner: Learner, problem: Problem, private: Path, folder: int | NotGradable, limit: int):
+    """Copy the learner's file into their private folder, or say why it will not be run.
+    ``folder`` is a descriptor of the learner's folder, or why it could not be opened."""
+    name = f"{problem.slug}.py"
+    shown = f"{learner.shown.rstrip('/')}/{name}"
     cases = [c for c in problem.cases() if problem.has_reference or not c.hidden]
-    if source.is_symlink():
-        return ProblemGrade(refused(problem.slug, problem.title, cases,
-                                    f"{shown} is a symbolic link; submit the file itself."), problem.weight, shown)
-    if not source.exists():
+    try:
+        if isinstance(folder, NotGradable):
+            raise folder
+        data = read_file(name, shown, limit, dir_fd=folder)
+    except FileNotFoundError:
         return ProblemGrade(not_submitted(problem.slug, problem.title, cases, shown), problem.weight, shown)
-    if not source.is_file():
-        return ProblemGrade(refused(problem.slug, problem.title, cases,
-                                    f"{shown} is not a regular file."), problem.weight, shown)
-    data = source.read_bytes()
-    path = private / f"{problem.slug}.py"
-    path.write_bytes(data)
-    return path, data, shown
+    except NotGradable as exc:
+        return ProblemGrade(refused(problem.slug, problem.title, cases, str(exc)), problem.weight, shown)
+    return write_private(private, name, data), data, shown
 
 
 def _digest(path: Path) -> str:

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from grader.catalogue import find_root, load_catalogue
 from grader.commands import ci, instructor, learner
-from grader.commands.common import Session, fail
+from grader.commands.common import Session, encode_safely, fail
 from grader.workspace import Workspace
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ def main_options(
     workspace: Optional[Path] = typer.Option(None, "--workspace", help="Folder of your solution files (default: workspace/, or $GRADER_WORKSPACE)."),
 ) -> None:
     """Practise JAX and Flax: read a problem, solve it in your workspace, check it."""
+    encode_safely()
     err = Console(stderr=True)
     try:
         course = root.resolve() if root else find_root()

@@ -43,6 +43,16 @@ ERROR_HINTS = (
 )
 
 
+# control characters (but tab and newline), bidirectional overrides and lone surrogates: a
+# learner's message could move the cursor, fake a verdict on a terminal, or fail to encode
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Learner text safe to print and to encode anywhere: unsafe characters become escapes."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", str(text))
+
+
 def hint_for(error_type: str, message: str) -> str:
     for h in ERROR_HINTS:
         if h.type and h.type != error_type:
@@ -58,12 +68,12 @@ def error_info(raw: dict, learner_file: str, display_file: str) -> ErrorInfo:
     if not frames and raw.get("frames"):
         frames = raw["frames"][-1:]  # the error came from a library: show where, at least
     trimmed = tuple(
-        TraceFrame(display_file if f.get("file") == learner_file else _short(f.get("file", "")),
-                   int(f.get("line", 0)), str(f.get("name", "")), str(f.get("code", "")))
+        TraceFrame(display_file if f.get("file") == learner_file else clean_text(_short(str(f.get("file", "")))),
+                   int(f.get("line", 0)), clean_text(f.get("name", "")), clean_text(f.get("code", "")))
         for f in frames
     )
     etype, message = str(raw.get("type", "Exception")), str(raw.get("message", ""))
-    return ErrorInfo(type=etype, message=message, frames=trimmed, hint=hint_for(etype, message),
+    return ErrorInfo(type=clean_text(etype), message=clean_text(message), frames=trimmed, hint=hint_for(etype, message),
                      not_implemented=bool(raw.get("not_implemented")))
 
 
@@ -84,24 +94,49 @@ def error_message(err: ErrorInfo) -> str:
 
 
 def mismatch_message(m: Mismatch, reveal: bool = True) -> str:
-    """Explain a mismatch. With ``reveal`` False (hidden cases) no expected value is shown."""
+    """Explain a mismatch. With ``reveal`` False (hidden cases) say only where and what kind of
+    difference: no value, shape or size of either side (both may tell the hidden inputs)."""
+    if not reveal:
+        return _hidden_mismatch(m)
     if m.kind in ("structure", "type"):
-        return f"{m.path}: expected {m.expected}, got {m.received}"
+        return clean_text(f"{m.path}: expected {m.expected}, got {m.received}")
     if m.kind in ("shape", "dtype"):
         extra = " (shapes must match exactly; no broadcasting)" if m.kind == "shape" else ""
         return f"{m.path}: expected {m.expected}, got {m.received}{extra}"
     if m.worst_index is None:
-        if not reveal:
-            return f"{m.path}: the value differs from the expected one"
-        return f"{m.path}: expected {m.expected}, got {m.received}"
+        return clean_text(f"{m.path}: expected {m.expected}, got {m.received}")
     where = f"{m.path}[{', '.join(map(str, m.worst_index))}]" if m.worst_index else m.path
-    if not reveal:
-        return f"{m.mismatched} of {m.total} value(s) differ from the expected output; the largest difference is at {where}"
     text = (f"{m.mismatched} of {m.total} value(s) differ; worst at {where}: "
             f"expected {_num(m.expected_at_worst)}, got {_num(m.received_at_worst)}")
     if m.max_abs_error is not None:
         text += f" (abs error {_num(m.max_abs_error)}, rel error {_num(m.max_rel_error)})"
     return text
+
+
+_KINDS = ("a jax.Array", "a numpy array", "a NumPy scalar", "an array-like object", "None", "a bool",
+          "a Python list", "a Python tuple", "a dict", "a Python float", "a Python int", "a Python str")
+
+
+def _kind(description: str) -> str:
+    """What kind of value ``compare.describe`` described, without its sizes, keys or type name."""
+    if description.startswith("an object of type"):
+        return "an object of another type"
+    return next((k for k in _KINDS if description == k or description.startswith(k + " ")), "another value")
+
+
+def _hidden_mismatch(m: Mismatch) -> str:
+    if m.kind == "structure":
+        expected, received = _kind(m.expected), _kind(m.received)
+        if expected == received:
+            return f"{m.path}: {received} of another length or with other keys than expected"
+        return f"{m.path}: expected {expected}, got {received}"
+    if m.kind == "type":
+        return f"{m.path}: expected {_kind(m.expected)}, got {_kind(m.received)}"
+    if m.kind == "shape":
+        return f"{m.path}: the shape differs from the expected output's (shapes must match exactly; no broadcasting)"
+    if m.kind == "dtype" and re.fullmatch(r"dtype \w+", m.expected) and re.fullmatch(r"dtype \w+", m.received):
+        return f"{m.path}: expected {m.expected}, got {m.received}"
+    return f"{m.path}: the values differ from the expected output"
 
 
 def _num(x) -> str:
@@ -121,5 +156,5 @@ def warning_notes(records: list[dict], learner_file: str, display_file: str) -> 
             continue
         seen.add(key)
         where = f"{display_file}:{w.get('line')}" if w.get("file") == learner_file else ""
-        notes.append(Note(f"{w.get('category')}: {w.get('message')}", where))
+        notes.append(Note(clean_text(f"{w.get('category')}: {w.get('message')}"), where))
     return notes

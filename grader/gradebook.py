@@ -1,7 +1,9 @@
 """The gradebook of a class: one row per learner, one column per problem, as CSV and JSON.
 
 A gradebook holds no timing and no path, so grading the same class twice, or in shards merged
-back with ``merge_gradebooks``, gives the same files byte for byte.
+back with ``merge_gradebooks``, gives the same files byte for byte. Learner names are the labels
+of grader/batch.py (printable, the same in both files); in the CSV a cell that a spreadsheet would
+take for a formula is written with a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -50,11 +52,20 @@ def gradebook_csv(book: dict) -> str:
     slugs = [p["slug"] for p in book["problems"]]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["learner", *slugs, "score", "max_score"])
+    writer.writerow([_cell(text) for text in ("learner", *slugs, "score", "max_score")])
     for row in book["learners"]:
-        writer.writerow([row["learner"], *(_num(row["problems"][s]["score"]) for s in slugs),
+        writer.writerow([_cell(row["learner"]), *(_num(row["problems"][s]["score"]) for s in slugs),
                          _num(row["score"]), _num(row["max_score"])])
     return buf.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _cell(text) -> str:
+    """Text for a CSV cell that no spreadsheet runs as a formula (OWASP's CSV injection advice)."""
+    text = str(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def write_gradebook(book: dict, folder: Path) -> list[Path]:
@@ -62,7 +73,7 @@ def write_gradebook(book: dict, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     json_path, csv_path = folder / JSON_NAME, folder / CSV_NAME
     json_path.write_text(json.dumps(book, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    csv_path.write_text(gradebook_csv(book), encoding="utf-8")
+    csv_path.write_text(gradebook_csv(book), encoding="utf-8", errors="backslashreplace")
     return [json_path, csv_path]
 
 

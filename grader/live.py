@@ -12,6 +12,9 @@ fresh process and records only the confirmed one.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 
@@ -30,7 +33,16 @@ class LiveWorker:
     _files: tuple = ()
     _runs: int = 0
     _busy: bool = False
+    _copies: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def copy_folder(self) -> str:
+        """A private folder for the grader's copies of the files this worker runs: the same
+        between runs, since the worker stays confined to the paths it started with."""
+        with self._lock:
+            if self._copies is None:
+                self._copies = os.path.realpath(tempfile.mkdtemp(prefix="grader-live-"))
+            return self._copies
 
     def take(self, options: RunOptions, files: tuple[str, ...]) -> Spawned:
         """The serving worker for these files, started now if there is none fit to use."""
@@ -88,3 +100,7 @@ class LiveWorker:
 
     def __exit__(self, *exc) -> None:
         self.close()
+        with self._lock:  # the copies go with the holder, not with one worker
+            if self._copies is not None:
+                shutil.rmtree(self._copies, ignore_errors=True)
+                self._copies = None

@@ -70,7 +70,8 @@ class QuickCheck:
 
     def prepare(self, path: Path) -> None:
         """Start the worker for this file now, so that its imports are done before the save."""
-        self.live.warm(self.options.run, (str(path.resolve()),))
+        # the kept worker runs the grader's copy of the file (grading.grade_problem), not the file
+        self.live.warm(self.options.run, (str(Path(self.live.copy_folder()) / path.name),))
 
     def confirmed(self, quick: ProblemResult, final: ProblemResult) -> None:
         if not same_verdict(quick, final):  # something from an earlier save lingers: start afresh

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from grader.commands.common import Session, fail
+from grader.commands.common import Session, fail, max_file_bytes_option
 from grader.grading import GradeOptions
 from grader.reporters import text as text_report
 from grader.runner import RunOptions
@@ -32,6 +32,7 @@ def grade_command(
     hidden_visibility: str = typer.Option("after_published", "--hidden-visibility", help="Gradescope visibility of hidden cases: hidden, after_due_date, after_published or visible."),
     platform: str = typer.Option("cpu", "--platform", help="JAX platform for running code (cpu keeps verdicts reproducible)."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Seconds allowed per case (default: each problem's own limit)."),
+    max_file_bytes: Optional[int] = max_file_bytes_option(),
 ) -> None:
     """Grade a submission folder (or a class with --many) with points, for CI. Exit 0 when the threshold is met, 1 when not."""
     from grader import batch
@@ -51,7 +52,7 @@ def grade_command(
     if hidden_visibility not in VISIBILITIES:
         fail(s, f"--hidden-visibility must be one of {', '.join(VISIBILITIES)}")
     target = many if many is not None else folder
-    if not target.is_dir():
+    if not target.is_dir() and (many is not None or not target.is_symlink()):  # DIR as a link: refused below
         fail(s, f"not a folder: {target}")
     try:
         threshold = parse_threshold(min_score)
@@ -61,9 +62,10 @@ def grade_command(
         fail(s, str(exc.args[0]))
     except MetadataError as exc:
         fail(s, f"a problem is broken: {exc.findings[0]} (run `grader validate`)")
-    options = batch.BatchOptions(GradeOptions(run=RunOptions(platform=platform), case_seconds=time_limit), jobs)
+    options = batch.BatchOptions(GradeOptions(run=RunOptions(platform=platform), case_seconds=time_limit,
+                                              max_file_bytes=max_file_bytes), jobs)
     learners = (batch.discover_learners(target, str(target)) if many is not None
-                else [batch.Learner(target.resolve().name, target, str(target))])
+                else [batch.learner_at(target, str(target))])
     if slice_:
         learners = batch.select_shard(learners, *slice_)
     try:
@@ -101,14 +103,14 @@ def _write_submission(s: Session, submission, format: str, output: Optional[Path
             if output is None:
                 render_submission(submission, threshold, s.out)
                 return
-            with output.open("w", encoding="utf-8") as fh:
+            with output.open("w", encoding="utf-8", errors="backslashreplace") as fh:
                 render_submission(submission, threshold, Console(file=fh, width=100, color_system=None))
             return
         text = render_machine(submission, format, threshold, visibility)
         if output is None:
             sys.stdout.write(text)
         else:
-            output.write_text(text, encoding="utf-8")
+            output.write_text(text, encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
         fail(s, f"cannot write {output}: {exc.strerror or exc}")
 

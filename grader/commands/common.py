@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,25 @@ def fail(session_or_console, message: str, code: int = EXIT_USAGE):
     console.print(f"grader: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
+
+
+def encode_safely() -> None:
+    """Whatever the terminal's encoding (ASCII under LANG=C or PYTHONIOENCODING=ascii), text it
+    cannot carry is written as escapes: learner text never stops the output."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # not a text stream of io's (a test's capture)
+            pass
+
+
+def max_file_bytes_option():
+    """``--max-file-bytes``, declared once for the commands that read submissions."""
+    import typer
+
+    return typer.Option(None, "--max-file-bytes", min=1, metavar="BYTES",
+                        help="Largest submission file graded; a bigger one is an error, not read "
+                             "(default: $GRADER_MAX_SUBMISSION_BYTES, else 1048576 = 1 MiB).")
 
 
 def cores() -> int:

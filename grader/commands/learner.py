@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from grader.commands.common import Session, cores, fail
+from grader.commands.common import Session, cores, fail, max_file_bytes_option
 from grader.grading import GradeOptions, grade_problem
 from grader.reporters import text as text_report
 from grader.reporters.json_report import check_object
@@ -41,6 +42,7 @@ def check_command(
     format: str = typer.Option("text", "--format", help="Output format: text or json."),
     platform: str = typer.Option("cpu", "--platform", help="JAX platform for running code (cpu keeps verdicts reproducible)."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Seconds allowed per case (default: the problem's own limit)."),
+    max_file_bytes: Optional[int] = max_file_bytes_option(),
 ) -> None:
     """Grade your solution of a problem. Exit code 0 when every case passes, 1 when not."""
     s: Session = ctx.obj
@@ -48,7 +50,7 @@ def check_command(
         fail(s, f"unknown format {format!r} (use text or json)")
     problem = s.problem(slug)
     if file is not None:
-        if not file.is_file():
+        if not os.path.lexists(file):  # a link, a folder or a pipe is graded, as an error that says why
             fail(s, f"file not found: {file}")
         path, shown = file, str(file)
     else:
@@ -62,7 +64,8 @@ def check_command(
     with (daemon.pool() if daemon.enabled(sys.stdout.isatty()) else nullcontext()) as pool:
         # forked workers start in milliseconds: spread the cases over the free cores
         spread = cores() if pool is not None else 1
-        options = GradeOptions(run=RunOptions(platform=platform, pool=pool, spread=spread), case_seconds=time_limit)
+        options = GradeOptions(run=RunOptions(platform=platform, pool=pool, spread=spread), case_seconds=time_limit,
+                               max_file_bytes=max_file_bytes)
         try:
             if format == "text" and s.err.is_terminal:
                 with s.err.status(f"Grading {problem.slug}…"):

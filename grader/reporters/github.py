@@ -88,8 +88,9 @@ def in_actions(environ) -> bool:
 
 
 def append_summary(markdown: str, environ) -> None:
-    """Append to ``$GITHUB_STEP_SUMMARY`` when the variable names a file."""
+    """Append to ``$GITHUB_STEP_SUMMARY`` when the variable names a file (what UTF-8 cannot
+    carry, such as a lone surrogate, is written as an escape)."""
     path = environ.get("GITHUB_STEP_SUMMARY")
     if path:
-        with open(path, "a", encoding="utf-8") as fh:
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(markdown)

@@ -12,7 +12,8 @@ from grader.submission import SubmissionResult, Threshold
 
 
 def render_submission(submission: SubmissionResult, threshold: Threshold, console: Console) -> None:
-    table = Table(title=f"Grading {submission.learner}", title_justify="left")
+    # learner names and messages are Text, never markup: a folder named "[/]" must not break the table
+    table = Table(title=Text(f"Grading {submission.learner}"), title_justify="left")
     table.add_column("problem", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
@@ -53,7 +54,7 @@ def render_class(book: dict, met: dict[str, bool], threshold: Threshold, console
     for row in book["learners"]:
         total = Text(f"{_num(row['score'])}/{_num(row['max_score'])}",
                      style="green" if met.get(row["learner"]) else "red")
-        table.add_row(row["learner"], *(_num(row["problems"][s]["score"]) for s in slugs), total)
+        table.add_row(Text(row["learner"]), *(_num(row["problems"][s]["score"]) for s in slugs), total)
     console.print(table)
     below = sum(1 for ok in met.values() if not ok)
     console.print(Text(f"{len(met) - below} of {len(met)} learners meet the threshold ({threshold.describe()})."))
