@@ -117,9 +117,10 @@ def grade_learners(problems: list[Problem], learners: list[Learner], options: Ba
     limit = max_submission_bytes(options.grade)
     expected = expected_outputs(problems, options.grade)
     with WorkerPool() as pool:
-        # the learners' own processes: warm but never reused (one run each), each learner with a
-        # compilation cache of their own, seeded from the trusted one
-        learner_options = replace(options.grade, use_cache=False, run=replace(options.grade.run, pool=pool))
+        # the learners' own processes: warm but never reused (one run each), each run with a
+        # private compilation cache copied from the trusted one (see worker.seed_jax_cache)
+        learner_options = replace(options.grade, use_cache=False,
+                                  run=replace(options.grade.run, pool=pool, jax_cache_seed=str(trusted_jax_cache())))
         return _grade_all(problems, learners, options.jobs, learner_options, expected, progress, limit)
 
 
@@ -131,7 +132,6 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
         for li, learner in enumerate(learners):
             folder = Path(tempfile.mkdtemp(prefix="grader-learner-"))
             private.append(folder)
-            _seed_compilation_cache(folder / "jax-cache")
             try:  # the learner's folder itself must be a folder, not a link to one
                 opened: int | NotGradable = open_folder(learner.folder, learner.shown)
             except FileNotFoundError:
@@ -155,8 +155,7 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
 
         def run(li, items):
             """Grade one learner's files together in worker processes of their own."""
-            options = replace(learner_options, run=replace(learner_options.run,
-                                                           jax_cache_dir=str(private[li] / "jax-cache")))
+            options = learner_options
             submissions = [Submission(problems[pi], path, shown, data) for pi, path, data, shown in items]
             results = grade_files(submissions, options, {s.problem.slug: expected[s.problem.slug] for s in submissions})
             return [(item, result, _digest(item[1]) == hashlib.sha256(item[2]).hexdigest())
@@ -193,16 +192,6 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
     for submission in results:
         submission.seconds = sum(p.result.seconds for p in submission.problems)
     return results
-
-
-def _seed_compilation_cache(target: Path) -> None:
-    """A learner's own compilation cache, started as a copy of what trusted runs compiled:
-    they read it and write to it, and no one else ever reads what they wrote."""
-    source = trusted_jax_cache()
-    if source.is_dir():
-        shutil.copytree(source, target, dirs_exist_ok=True)
-    else:
-        target.mkdir(parents=True, exist_ok=True)
 
 
 def _snapshot(learner: Learner, problem: Problem, private: Path, folder: int | NotGradable, limit: int):

@@ -20,7 +20,7 @@ from grader.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemS
 from grader.runner import CaseInput, Limits, RunOptions, Target, run_targets
 from grader.session import RunReport
 from grader.submission import refused
-from grader.trusted import Expected, GraderError, Raised, cache_dir, case_inputs, compute_expected
+from grader.trusted import Expected, GraderError, Raised, case_inputs, compute_expected, trusted_jax_cache
 
 @dataclass(frozen=True)
 class GradeOptions:
@@ -112,9 +112,9 @@ def grade_files(submissions: list[Submission], options: GradeOptions = GradeOpti
     if len({p.key for p in plans}) != len(plans):
         raise ValueError("grade_files takes at most one file per problem")
     learner_run = replace(options.run, confine=True)
-    if options.use_cache and learner_run.jax_cache_dir is None:
-        # learner processes get a compilation cache of their own, never read by trusted runs
-        learner_run = replace(learner_run, jax_cache_dir=str(cache_dir() / "jax" / "learner"))
+    if options.use_cache and learner_run.jax_cache_dir is None and learner_run.jax_cache_seed is None:
+        # each learner run gets a private copy of the trusted compilation cache, gone when it ends
+        learner_run = replace(learner_run, jax_cache_seed=str(trusted_jax_cache()))
     parts = _parts(plans, learner_run)
     known = dict(expected or {})
     with ThreadPoolExecutor(max_workers=1 + len(parts)) as pool:
