@@ -1,0 +1,26 @@
+# expect: error pitfall=sizes-not-cast
+# Passes the float layer counts on: building the size list ([f] * n) and range() both refuse floats.
+import jax.numpy as jnp
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, d, n, f, rngs):
+        sizes = [d] + [f] * n
+        self.layers = nnx.List([nnx.Linear(sizes[i], sizes[i + 1], rngs=rngs) for i in range(n)])
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def expand_with_identity(seed, big_seed, x, small_layers, extra_layers, features):
+
+    f = int(features)
+    small = MLP(x.shape[-1], small_layers, f, nnx.Rngs(int(seed)))
+    big = MLP(x.shape[-1], small_layers + extra_layers, f, nnx.Rngs(int(big_seed)))
+    for old, new in zip(small.layers, big.layers):
+        new.kernel[...] = old.kernel[...]
+        new.bias[...] = old.bias[...]
+    return {"output": big(x), "kernels": [l.kernel[...] for l in big.layers]}
