@@ -239,7 +239,8 @@ class Session:
                             drain_until = time.monotonic() + 2.0
                 if failure or (keep and self.state == "done"):
                     break
-            if keep and self.state == "done":
+            if (keep and self.state == "done") or failure:
+                # what the worker printed before it was done (or failed) is already in the pipes
                 self._drain_ready(sel)
         finally:
             sel.close()

@@ -46,7 +46,7 @@ class Workspace:
     def ensure_copy(self, problem: Problem) -> tuple[Path, bool]:
         """The learner's file for ``problem``, copied from the stub on first use. Returns (path, created)."""
         path = self.solution_path(problem)
-        if path.exists():
+        if os.path.lexists(path):  # a link (even a dangling one) is the learner's: never write through it
             return path, False
         self.folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(problem.stub_path, path)
