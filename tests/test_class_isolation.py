@@ -59,6 +59,15 @@ def _hostile(root: Path, cache: Path) -> None:
     (root / "h-huge" / "scale-by.py").write_text("def scale_by(x, factor):\n    return x * factor\n" + "#" * (3 << 20))
     (root / "=HYPERLINK(1)").mkdir()
     (root / "=HYPERLINK(1)" / "scale-by.py").write_text("def scale_by(x, factor):\n    return x\n")
+    # a folder name that is not UTF-8, and messages and warnings carrying the (hidden) inputs
+    odd = os.fsencode(root) + b"/h-\xff\xfe"
+    os.mkdir(odd)
+    with open(odd + b"/scale-by.py", "w") as fh:
+        fh.write("def scale_by(x, factor):\n    return x * factor\n")
+    (root / "h-leaks-inputs").mkdir()
+    (root / "h-leaks-inputs" / "scale-by.py").write_text(
+        "import warnings\n\ndef scale_by(x, factor):\n    warnings.warn(f'{x} {factor}')\n"
+        "    print(x, factor)\n    raise ValueError(f'{x.tolist()} {factor}')\n")
 
 
 def _rows(book: Path, names: list[str]) -> dict:
@@ -99,7 +108,7 @@ def test_honest_rows_do_not_depend_on_the_class(alone, tmp_path, jobs):
     book = json.loads((tmp_path / "book" / "gradebook.json").read_text())
     graded = {row["learner"]: row for row in book["learners"]}
     # every hostile learner has a row, and none of them passed everything
-    for name in KINDS + FRAME_KINDS + ["linked-reference", "huge"]:
+    for name in KINDS + FRAME_KINDS + ["linked-reference", "huge", "leaks-inputs"]:
         row = graded[f"h-{name}"]
         assert row["score"] < row["max_score"], name
 

@@ -23,7 +23,9 @@ from grader.results import ProblemResult, ProblemStatus
 from grader.watch import Terminal
 from grader.watch_loop import WatchLoop
 from grader.workspace import Workspace
+from processes import MARKER, leftovers
 
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 RIGHT = "import jax.numpy as jnp\n\n\ndef scale_by(x, factor):\n    return x * factor\n"
 WRONG = "import jax.numpy as jnp\n\n\ndef scale_by(x, factor):\n    return x + factor\n"
 
@@ -260,3 +262,20 @@ def test_quitting_records_the_check_in_flight_first(course, tmp_path, monkeypatc
     request = loop.on_key("c")
     watch_module._finish_running(loop, events)
     assert loop.running is request and "attempts" not in ws.problem_state("scale-again")
+
+
+def test_nothing_a_checked_file_started_outlives_watch(course):
+    """Both kinds of worker watch uses (the one kept between saves, and the fresh one that
+    confirms its verdict) take what the learner's code started with them."""
+    ws = course / "workspace"
+    escaping = (HOSTILE / "escaping_double_fork.py").read_text().replace("{{MARKER}}", MARKER)
+    t = watch(course)
+    try:
+        t.expect("saves are checked")
+        save(ws / "scale-by.py", escaping)
+        t.expect("FAILED")
+        t.term.send("q")
+        assert t.wait() == 0
+    finally:
+        t.close()
+    assert leftovers() == []
