@@ -1,0 +1,27 @@
+# expect: failed pitfall=kernel-only-masked
+# Zeros only the kernel gradient of frozen layers.
+import jax
+import jax.numpy as jnp
+import flax.linen as nn
+
+
+class MLP(nn.Module):
+    num_layers: int
+
+    @nn.compact
+    def __call__(self, x):
+        for _ in range(self.num_layers):
+            x = nn.Dense(x.shape[-1])(x)
+        return x
+
+
+def masked_sgd_step(seed, x, num_layers, freeze, lr):
+    n = int(num_layers)
+    model = MLP(n)
+    params = model.init(jax.random.key(int(seed)), x)["params"]
+    grads = jax.grad(lambda p: jnp.mean(model.apply({"params": p}, x) ** 2))(params)
+
+    for i in range(n):
+        if freeze[i] == 1.0:
+            grads[f"Dense_{i}"] = {**grads[f"Dense_{i}"], "kernel": jnp.zeros_like(grads[f"Dense_{i}"]["kernel"])}
+    return jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads)
