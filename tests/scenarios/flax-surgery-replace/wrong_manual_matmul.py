@@ -1,0 +1,11 @@
+# expect: failed pitfall=manual-matmul
+import jax
+import jax.numpy as jnp
+import flax.linen as nn
+
+
+def replace_dense_kernel(seed, x, features, replacement_value):
+    model = nn.Dense(int(features))
+    params = model.init(jax.random.key(int(seed)), x)["params"]
+    kernel = jnp.full_like(params["kernel"], replacement_value)
+    return jnp.dot(x, kernel) + params["bias"]
