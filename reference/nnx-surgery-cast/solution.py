@@ -1,0 +1,29 @@
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class Net(nnx.Module):
+    def __init__(self, in_features, features, *, rngs):
+        self.linear1 = nnx.Linear(in_features, features, rngs=rngs)
+        self.linear2 = nnx.Linear(features, features, rngs=rngs)
+        self.calls = nnx.Variable(jnp.array(0, dtype=jnp.int32))  # integer state: not a weight
+
+    def __call__(self, x):
+        self.calls[...] += 1
+        return self.linear2(nnx.relu(self.linear1(x)))
+
+
+def _to_bfloat16(leaf):
+    # Only floating-point leaves; the integer counter keeps its dtype.
+    if jnp.issubdtype(leaf.dtype, jnp.floating):
+        return leaf.astype(jnp.bfloat16)
+    return leaf
+
+
+def cast_to_bfloat16(seed, x, features):
+    model = Net(x.shape[-1], int(features), rngs=nnx.Rngs(int(seed)))
+    state = nnx.state(model)
+    nnx.update(model, jax.tree.map(_to_bfloat16, state))
+    y = model(x.astype(jnp.bfloat16))
+    return {"output": y, "calls": model.calls[...]}
