@@ -16,6 +16,8 @@ from conftest import COURSE, run_cli, stop_daemons
 from grader import daemon
 from grader.runner import RunOptions
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 # the worker's pid, and its PID namespace (each worker has one of its own where the kernel allows
 # it, and then its pid is 1 inside it)
 SHOWS_ITSELF = ("import os\nprint('pid', os.getpid(), 'namespace', os.stat('/proc/self/ns/pid').st_ino)\n"

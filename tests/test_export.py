@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 GOOD = Path(__file__).resolve().parent / "fixtures" / "broken" / "course"
 HIDDEN_IDS = ("negative-factor", "matrix")
 

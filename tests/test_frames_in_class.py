@@ -1,11 +1,16 @@
+
 """`grader grade --many` with learners who tamper with the result channel: their rows say
 `error`, the gradebook is written, and the honest learners beside them keep full marks."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import shutil
 
+
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 from conftest import FIXTURES, run_cli
 
 COURSE = FIXTURES / "grade" / "course"

@@ -1,6 +1,9 @@
+
 """The ready-made CI files in docs/ci/: parsed, checked for safety, and their commands run here."""
 
 from __future__ import annotations
+
+import pytest
 
 import json
 import os
@@ -11,6 +14,8 @@ from pathlib import Path
 import yaml
 from junitparser import JUnitXml
 
+
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 from conftest import FIXTURES, REPO
 
 CI = REPO / "docs" / "ci"

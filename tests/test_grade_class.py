@@ -11,6 +11,8 @@ import pytest
 from conftest import FIXTURES, REPO, run_cli
 from grader.gradebook import GradebookError, merge_gradebooks
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 # the five problems the course started from (the class of 40 is about throughput, not coverage)
 SEED = sorted(["nnx-surgery-zero-layer", "flax-surgery-zero", "nnx-surgery-replace", "nnx-state-transform",
                "nnx-surgery-add-layer"])

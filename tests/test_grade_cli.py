@@ -8,6 +8,8 @@ from conftest import FIXTURES, run_cli
 from grader.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 from grader.submission import ProblemGrade, SubmissionResult, parse_threshold
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 COURSE = FIXTURES / "grade" / "course"
 MIXED = FIXTURES / "grade" / "mixed"
 

@@ -30,6 +30,9 @@ from grader.reporters.formats import render_machine
 from grader.reporters.grade_text import render_submission
 from grader.submission import Threshold
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
+
 GRADE = FIXTURES / "grade"
 COURSE = GRADE / "course"
 GOLDEN = GRADE / "golden"

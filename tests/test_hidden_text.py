@@ -33,6 +33,8 @@ from grader.reporters.formats import render_machine
 from grader.reporters.grade_text import render_submission
 from grader.submission import Threshold
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 GRADE_COURSE = FIXTURES / "grade" / "course"
 
 PEEK = '''
@@ -71,6 +73,7 @@ def _raise_in(name, exc):
 # tests/fixtures/course: everything at once, on every case
 CHECK_ATTACK = PEEK + '''
 import warnings
+
 
 print("import saw", SEEN)
 

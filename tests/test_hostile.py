@@ -19,6 +19,8 @@ from processes import MARKER, leftovers
 from grader import daemon, landlock
 from grader.runner import RunOptions
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 HOSTILE = sorted((FIXTURES / "hostile").glob("*.py"))
 BROKEN = sorted((FIXTURES / "faults").glob("*.py"))
 SUITE = HOSTILE + [p for p in BROKEN if read_directive(p)[0] != "passed"]

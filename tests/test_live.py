@@ -19,6 +19,8 @@ from grader.watch import QuickCheck, _start, grader_for
 from grader.watch_loop import WatchLoop
 from grader.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 RIGHT = "def scale_by(x, factor):\n    print('checking', x.shape)\n    return x * factor\n"
 WRONG = "def scale_by(x, factor):\n    return x + factor\n"
 # the first save leaves the right function behind in the process; the second relies on it

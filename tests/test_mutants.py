@@ -23,6 +23,8 @@ from grader.trusted import Expected
 from grader.wire import ArrayValue
 from grader.worlds import RECORD_KEY
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 MUTANT_COURSE = FIXTURES / "mutants" / "course"
 SLUG = "scale-last-row"
 

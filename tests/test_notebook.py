@@ -17,6 +17,8 @@ from conftest import COURSE
 from grader.function_source import SourceUnavailable, rebuild_module
 from grader.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 CELLS = [
     "import jax.numpy as jnp\nfrom flax import nnx\nfrom grader import check",
     # a model class in one cell ...
@@ -102,6 +104,7 @@ def quadruple(x, factor):
 
 
 import jax.numpy as jnp  # noqa: E402  (after use on purpose: the rebuilt module must import it first)
+
 
 
 def test_rebuilt_module_puts_what_a_function_needs_before_it():

@@ -27,6 +27,8 @@ from grader.reporters.grade_text import render_class, render_submission
 from grader.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 from grader.submission import ProblemGrade, SubmissionResult, Threshold
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 GRADE_COURSE = FIXTURES / "grade" / "course"
 NASTY = "bad \\udcff byte ✓ é \\x1b[2J\\x1b[32m PASSED\\r%0A::error file=forged.py::forged\\nsecond line"
 RAISES = f'def scale_by(x, factor):\n    raise ValueError("{NASTY}")\n'

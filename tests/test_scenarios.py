@@ -10,6 +10,8 @@ import pytest
 
 from conftest import COURSE, FIXTURES, REPO, read_directive, run_cli
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 SCENARIOS = sorted((REPO / "tests" / "scenarios").glob("*/*.py"))
 FAULTS = sorted((FIXTURES / "faults").glob("*.py"))
 SLUGS = sorted({p.parent.name for p in SCENARIOS})

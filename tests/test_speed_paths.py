@@ -15,6 +15,8 @@ from grader.grading import GradeOptions, grade_problem
 from grader.pool import WorkerPool
 from grader.runner import RunOptions
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 
 @pytest.fixture
 def course(tmp_path, monkeypatch):

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from conftest import COURSE, FIXTURES, run_cli
 from grader.learner_file import NotGradable, open_folder, read_file, write_private
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 REFERENCE = COURSE / "reference" / "scale-by" / "solution.py"
 GRADE_COURSE = FIXTURES / "grade" / "course"
 RIGHT = "def scale_by(x, factor):\n    return x * factor\n"

@@ -13,6 +13,8 @@ import pytest
 
 from grader.validate import ValidateOptions, check_problem, validate_problem
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 REPO = Path(__file__).resolve().parent.parent
 GOOD = Path(__file__).resolve().parent / "fixtures" / "broken" / "course"
 SLUG = "scale"

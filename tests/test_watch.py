@@ -25,6 +25,8 @@ from grader.watch_loop import WatchLoop
 from grader.workspace import Workspace
 from processes import MARKER, leftovers
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 RIGHT = "import jax.numpy as jnp\n\n\ndef scale_by(x, factor):\n    return x * factor\n"
 WRONG = "import jax.numpy as jnp\n\n\ndef scale_by(x, factor):\n    return x + factor\n"

@@ -16,6 +16,8 @@ from grader.results import ProblemStatus
 from grader.runner import RunOptions
 from processes import leftovers
 
+pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
+
 SHOWS_ITSELF = (
     "import os\n"
     "print('pid', os.getpid(), 'sid', os.getsid(0), 'namespace', os.stat('/proc/self/ns/pid').st_ino,\n"
