@@ -211,7 +211,8 @@ def test_no_process_outlives_its_run(suite):
 def test_the_grader_says_what_is_missing(suite):
     notes = [n for r in suite["bystanders"] for n in r.json().get("notes", [])]
     if suite["off"]:
-        assert notes and all(f"GRADER_DISABLE={suite['off']}" in n for n in notes)
+        said = [n for n in notes if f"GRADER_DISABLE={suite['off']}" in n]
+        assert len(said) == len(suite["bystanders"])  # once per verdict
     else:
         assert not [n for n in notes if "protections" in n]
 
