@@ -155,9 +155,8 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
 
         def run(li, items):
             """Grade one learner's files together in worker processes of their own."""
-            options = learner_options
             submissions = [Submission(problems[pi], path, shown, data) for pi, path, data, shown in items]
-            results = grade_files(submissions, options, {s.problem.slug: expected[s.problem.slug] for s in submissions})
+            results = grade_files(submissions, learner_options, {s.problem.slug: expected[s.problem.slug] for s in submissions})
             return [(item, result, _digest(item[1]) == hashlib.sha256(item[2]).hexdigest())
                     for item, result in zip(items, results)]
 

@@ -97,13 +97,13 @@ class CaseInput:
 def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = Limits(),
                 options: RunOptions = RunOptions()) -> RunReport:
     """Call every target on every case in worker processes and report what happened."""
-    pending = {t.name: list(t.cases) if t.cases is not None else [c.id for c in cases] for t in targets}
+    wanted = {t.name: list(t.cases) if t.cases is not None else [c.id for c in cases] for t in targets}
+    pending = {name: list(ids) for name, ids in wanted.items()}
     report = RunReport()
     with sandbox.worker_gate.shared():
         _run_all(targets, pending, cases, limits, options, report)
-    starved = {t.name: [cid for cid in (t.cases if t.cases is not None else [c.id for c in cases])
-                        if report.calls.get((t.name, cid)) and report.calls[(t.name, cid)].clock.endswith("wall")]
-               for t in targets}
+    starved = {name: [cid for cid in ids if (call := report.calls.get((name, cid))) and call.clock.endswith("wall")]
+               for name, ids in wanted.items()}
     if any(starved.values()):
         # stopped by the wall clock alone: the machine may have starved it. Once more, with no
         # other worker of this grader running, before it counts as a timeout
