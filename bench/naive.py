@@ -28,7 +28,7 @@ def run(solution: str, slug: str, out: str) -> None:
     sys.path.insert(0, str(REPO))
     import jax.numpy as jnp
 
-    from grader.catalogue import build_args, load_problem
+    from grader.course.catalogue import build_args, load_problem
 
     problem = load_problem(REPO, slug)
     spec = importlib.util.spec_from_file_location("naive_solution", solution)

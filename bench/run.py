@@ -48,8 +48,7 @@ def check_times(cache: Path) -> tuple[float, float, float]:
     warm = timed(cmd, with_daemon, repeat=5)
     plain = timed(cmd, dict(with_daemon, GRADER_DAEMON="0"), repeat=5)
     sys.path.insert(0, str(REPO))
-    from grader import daemon
-
+    from grader.engine import daemon
     for folder in (cache / "daemon").glob("*"):
         daemon.stop(folder)
     return cold, warm, plain
@@ -66,13 +65,13 @@ def watch_verdict(cache: Path, folder: Path) -> tuple[float, float]:
 
     os.environ["GRADER_CACHE_DIR"] = str(cache)
     sys.path.insert(0, str(REPO))
-    from grader.catalogue import load_catalogue
-    from grader.grading import GradeOptions
-    from grader.live import LiveWorker
-    from grader.pool import WorkerPool
-    from grader.runner import RunOptions
-    from grader.watch import QuickCheck, _start, _watch_files, grader_for
-    from grader.watch_loop import RunRequest
+    from grader.course.catalogue import load_catalogue
+    from grader.grading.assess import GradeOptions
+    from grader.engine.live import LiveWorker
+    from grader.engine.pool import WorkerPool
+    from grader.engine.runner import RunOptions
+    from grader.interactive.watch import QuickCheck, _start, _watch_files, grader_for
+    from grader.interactive.watch_loop import RunRequest
 
     problem = load_catalogue(REPO).get(SLUG)
     folder = folder / "watched"

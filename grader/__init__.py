@@ -11,7 +11,7 @@ __all__ = ["check"]
 def __getattr__(name: str):
     # loaded on first use, so that worker processes importing this package stay light
     if name == "check":
-        from grader.notebook import check
+        from grader.interactive.notebook import check
 
         return check
     raise AttributeError(f"module 'grader' has no attribute {name!r}")

@@ -29,8 +29,7 @@ def _private_cache(tmp_path_factory):
 
 def stop_daemons(cache: Path) -> None:
     """The check daemons tests started under ``cache`` must not outlive the tests."""
-    from grader import daemon
-
+    from grader.engine import daemon
     for folder in (cache / "daemon").glob("*"):
         daemon.stop(folder)
 

@@ -12,7 +12,7 @@ import typer.core
 import typer.main
 
 from conftest import COURSE, FIXTURES, REPO, run_cli
-from grader.cli import app
+from grader.cli.app import app
 
 CORRECT = COURSE / "reference" / "scale-by" / "solution.py"
 

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from grader.compare import compare_tree, outputs_equal
-from grader.wire import ArrayValue, OpaqueValue
+from grader.grading.compare import compare_tree, outputs_equal
+from grader.engine.wire import ArrayValue, OpaqueValue
 
 
 def arr(values, dtype=np.float32, origin="jax"):

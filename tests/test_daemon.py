@@ -1,4 +1,4 @@
-"""The check daemon (grader.daemon): kept between checks, fresh workers for each, nobody
+"""The check daemon (grader.engine.daemon): kept between checks, fresh workers for each, nobody
 without its token gets in, and it ends when idle or asked to."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, run_cli, stop_daemons
-from grader import daemon
-from grader.runner import RunOptions
+from grader.engine import daemon
+from grader.engine.runner import RunOptions
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
@@ -51,7 +51,7 @@ def _daemon_pid(cache: Path) -> int:
                 line = _cmdline(int(entry.name))
             except OSError:
                 continue
-            if "grader.daemon" in line and str(cache / "daemon") in line:
+            if "grader.engine.daemon" in line and str(cache / "daemon") in line:
                 found.append(int(entry.name))
     assert len(found) == 1, found
     return found[0]
@@ -155,8 +155,7 @@ def test_a_check_goes_on_without_the_daemon_when_it_cannot_start(tmp_path):
 
 
 def test_a_new_jax_or_flax_gets_a_new_daemon(monkeypatch):
-    from grader import trusted
-
+    from grader.grading import trusted
     before = daemon.folder_for(RunOptions())
     real = trusted.stack_versions()
     monkeypatch.setattr(trusted, "stack_versions", lambda: dict(real, jax="0.0.0"))

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURES, REPO, run_cli
-from grader.gradebook import GradebookError, merge_gradebooks
+from grader.grading.gradebook import GradebookError, merge_gradebooks
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, run_cli
-from grader.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
-from grader.submission import ProblemGrade, SubmissionResult, parse_threshold
+from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
+from grader.grading.submission import ProblemGrade, SubmissionResult, parse_threshold
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

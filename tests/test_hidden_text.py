@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from conftest import COURSE, FIXTURES, run_cli
-from grader import redaction
-from grader.batch import BatchOptions, grade_folder, select_problems
-from grader.catalogue import load_catalogue
+from grader.grading import redaction
+from grader.grading.batch import BatchOptions, grade_folder, select_problems
+from grader.course.catalogue import load_catalogue
 from grader.reporters import github
 from grader.reporters.formats import render_machine
 from grader.reporters.grade_text import render_submission
-from grader.submission import Threshold
+from grader.grading.submission import Threshold
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

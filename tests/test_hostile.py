@@ -16,8 +16,8 @@ import pytest
 
 from conftest import COURSE, FIXTURES, REPO, read_directive, run_cli
 from processes import MARKER, leftovers
-from grader import daemon, landlock
-from grader.runner import RunOptions
+from grader.engine import daemon, landlock
+from grader.engine.runner import RunOptions
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
@@ -26,7 +26,7 @@ BROKEN = sorted((FIXTURES / "faults").glob("*.py"))
 SUITE = HOSTILE + [p for p in BROKEN if read_directive(p)[0] != "passed"]
 CORRECT = COURSE / "reference" / "scale-by" / "solution.py"
 SECRETS = {"GRADER_TEST_SECRET": "s3cret", "GITHUB_TOKEN": "ghp_fake", "CI_JOB_TOKEN": "fake"}
-# the longest a run may take by design (grader/clock.py): a step starved of CPU meets the 60 s
+# the longest a run may take by design (grader/engine/clock.py): a step starved of CPU meets the 60 s
 # wall-clock backstop twice (the retry), after a worker start-up; on a quiet machine a run takes
 # a few seconds, and a loop, a sleeper or a stopped process ends after 3 s of CPU or 5 s idle
 WALL_BOUND = 2 * 60 + 60 + 60

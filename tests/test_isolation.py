@@ -1,5 +1,5 @@
-"""The kernel walls a learner worker puts around itself (grader/isolation.py), and the clock
-that limits it by CPU and idle time (grader/clock.py), each tried on a real process."""
+"""The kernel walls a learner worker puts around itself (grader/engine/isolation.py), and the clock
+that limits it by CPU and idle time (grader/engine/clock.py), each tried on a real process."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import time
 import pytest
 
 from conftest import REPO
-from grader import isolation
-from grader.clock import Budget, StepClock
+from grader.engine import isolation
+from grader.engine.clock import Budget, StepClock
 
 NO_NAMESPACES = isolation.namespaces_available()
 NO_SECCOMP = isolation.seccomp_available()
@@ -23,7 +23,7 @@ NO_SECCOMP = isolation.seccomp_available()
 PROBE = r'''
 import ctypes, errno, json, os, resource, signal, subprocess, sys, tempfile, threading
 sys.path.insert(0, REPO)
-from grader import isolation
+from grader.engine import isolation
 outside = int(sys.argv[1])
 scratch = tempfile.mkdtemp()
 os.chdir(scratch)

@@ -1,4 +1,4 @@
-"""The worker kept between one learner's checks in ``watch`` (grader.live), and the quick
+"""The worker kept between one learner's checks in ``watch`` (grader.engine.live), and the quick
 verdicts it gives: fast, never recorded, always confirmed by a fresh process."""
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ import threading
 import pytest
 
 from conftest import COURSE
-from grader import sandbox
-from grader.catalogue import load_catalogue
-from grader.grading import GradeOptions, grade_problem
-from grader.live import LiveWorker
-from grader.results import ProblemStatus
-from grader.runner import RunOptions, spawn_worker
-from grader.watch import QuickCheck, _start, grader_for
-from grader.watch_loop import WatchLoop
-from grader.workspace import Workspace
+from grader.engine import sandbox
+from grader.course.catalogue import load_catalogue
+from grader.grading.assess import GradeOptions, grade_problem
+from grader.engine.live import LiveWorker
+from grader.grading.results import ProblemStatus
+from grader.engine.runner import RunOptions, spawn_worker
+from grader.interactive.watch import QuickCheck, _start, grader_for
+from grader.interactive.watch_loop import WatchLoop
+from grader.course.workspace import Workspace
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -1,5 +1,5 @@
 """Verdicts do not depend on how busy the machine is: time limits count the CPU time and idle
-time of the learner's processes, not the wall clock (grader/clock.py)."""
+time of the learner's processes, not the wall clock (grader/engine/clock.py)."""
 
 from __future__ import annotations
 

@@ -12,16 +12,16 @@ import numpy as np
 import pytest
 
 from conftest import COURSE, FIXTURES, REPO, run_cli
-from grader.catalogue import load_problem
-from grader.mutant_operators import OPERATORS, mutants_of
-from grader.mutants import (MutantResult, MutantStatus, MutationReport, judge, parse_equivalences,
+from grader.course.catalogue import load_problem
+from grader.authoring.mutant_operators import OPERATORS, mutants_of
+from grader.authoring.mutants import (MutantResult, MutantStatus, MutationReport, judge, parse_equivalences,
                             stale_findings)
-from grader.requirements import Alternative, Requirement
-from grader.schema import Finding, MetadataError
-from grader.session import Call, LoadProblem, RunReport
-from grader.trusted import Expected
-from grader.wire import ArrayValue
-from grader.worlds import RECORD_KEY
+from grader.grading.requirements import Alternative, Requirement
+from grader.course.schema import Finding, MetadataError
+from grader.engine.session import Call, LoadProblem, RunReport
+from grader.grading.trusted import Expected
+from grader.engine.wire import ArrayValue
+from grader.engine.worlds import RECORD_KEY
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -14,8 +14,8 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 from conftest import COURSE
-from grader.function_source import SourceUnavailable, rebuild_module
-from grader.workspace import Workspace
+from grader.interactive.function_source import SourceUnavailable, rebuild_module
+from grader.course.workspace import Workspace
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -20,12 +20,12 @@ from junitparser import JUnitXml
 from rich.console import Console
 
 from conftest import COURSE, FIXTURES, run_cli
-from grader.batch import learner_label
-from grader.feedback import clean_text
-from grader.gradebook import gradebook_csv
+from grader.grading.batch import learner_label
+from grader.grading.feedback import clean_text
+from grader.grading.gradebook import gradebook_csv
 from grader.reporters.grade_text import render_class, render_submission
-from grader.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
-from grader.submission import ProblemGrade, SubmissionResult, Threshold
+from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
+from grader.grading.submission import ProblemGrade, SubmissionResult, Threshold
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -12,15 +12,15 @@ import textwrap
 import pytest
 
 from conftest import COURSE, REPO, run_cli
-from grader.catalogue import load_catalogue
-from grader.progress import SolutionLocked, load_progress, reference_source
-from grader.workspace import STATE_FILE, Workspace
+from grader.course.catalogue import load_catalogue
+from grader.course.progress import SolutionLocked, load_progress, reference_source
+from grader.course.workspace import STATE_FILE, Workspace
 
 # Writes the state over and over; a large entry keeps it busy writing most of the time.
 WRITER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {repo!r})
-    from grader.workspace import Workspace
+    from grader.course.workspace import Workspace
     ws = Workspace.locate(None, __import__("pathlib").Path(sys.argv[1]))
     ws.update_problem("padding", text="x" * 400_000)
     print("ready", flush=True)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE
-from grader import trusted
-from grader.catalogue import load_catalogue
-from grader.grading import GradeOptions, grade_problem
-from grader.pool import WorkerPool
-from grader.runner import RunOptions
+from grader.grading import trusted
+from grader.course.catalogue import load_catalogue
+from grader.grading.assess import GradeOptions, grade_problem
+from grader.engine.pool import WorkerPool
+from grader.engine.runner import RunOptions
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

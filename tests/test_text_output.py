@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from grader.compare import compare_tree
-from grader.feedback import mismatch_message
+from grader.grading.compare import compare_tree
+from grader.grading.feedback import mismatch_message
 from grader.reporters.text import render_check
-from grader.results import (CaseResult, CaseStatus, ErrorInfo, Note, ProblemResult, ProblemStatus,
+from grader.grading.results import (CaseResult, CaseStatus, ErrorInfo, Note, ProblemResult, ProblemStatus,
                             TraceFrame, overall_status)
-from grader.wire import ArrayValue
+from grader.engine.wire import ArrayValue
 
 GOLDEN = Path(__file__).parent / "golden"
 

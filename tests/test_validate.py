@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.validate import ValidateOptions, check_problem, validate_problem
+from grader.authoring.validate import ValidateOptions, check_problem, validate_problem
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
@@ -243,7 +243,7 @@ def test_cli_unknown_slug_exits_2():
 def test_cli_every_new_command_and_option_has_help():
     import typer.main
 
-    from grader.cli import app
+    from grader.cli.app import app
 
     group = typer.main.get_command(app)
     for name in ("new", "validate", "export"):

@@ -17,12 +17,12 @@ import pytest
 from pexpect import fdpexpect
 
 from conftest import COURSE
-from grader.catalogue import load_catalogue
-from grader.reporters.watch_view import render_screen
-from grader.results import ProblemResult, ProblemStatus
-from grader.watch import Terminal
-from grader.watch_loop import WatchLoop
-from grader.workspace import Workspace
+from grader.course.catalogue import load_catalogue
+from grader.interactive.watch_view import render_screen
+from grader.grading.results import ProblemResult, ProblemStatus
+from grader.interactive.watch import Terminal
+from grader.interactive.watch_loop import WatchLoop
+from grader.course.workspace import Workspace
 from processes import MARKER, leftovers
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
@@ -249,8 +249,7 @@ def test_quitting_records_the_check_in_flight_first(course, tmp_path, monkeypatc
     import queue
     import threading
 
-    from grader import watch as watch_module
-
+    from grader.interactive import watch as watch_module
     ws = Workspace(tmp_path / "ws")
     loop = WatchLoop.open(load_catalogue(course).problems, ws)
     request = loop.on_key("c")

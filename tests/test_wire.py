@@ -6,9 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from grader import wire
-
-
+from grader.engine import wire
 def classify(v):
     return ("numpy", v) if type(v) is np.ndarray else None
 

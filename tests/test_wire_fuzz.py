@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader import frames, wire
-from grader.runner import Limits, Target
-from grader.session import RunReport, Session
-from grader.worker import describe_exception, describe_warnings
+from grader.engine import frames, wire
+from grader.engine.runner import Limits, Target
+from grader.engine.session import RunReport, Session
+from grader.engine.worker import describe_exception, describe_warnings
 
 SECRET = "0123456789abcdef"
 TARGET, CASES = "scale-by", ("scale-by/one", "scale-by/two")

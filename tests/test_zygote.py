@@ -1,4 +1,4 @@
-"""Workers forked from the zygote (grader.zygote through grader.pool): fresh, closed off from
+"""Workers forked from the zygote (grader.engine.zygote through grader.engine.pool): fresh, closed off from
 the zygote, stopped on time, and replaced when the zygote is gone."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import re
 import pytest
 
 from conftest import COURSE
-from grader.catalogue import load_catalogue
-from grader.grading import GradeOptions, grade_problem
-from grader.pool import WorkerPool
-from grader.results import ProblemStatus
-from grader.runner import RunOptions
+from grader.course.catalogue import load_catalogue
+from grader.grading.assess import GradeOptions, grade_problem
+from grader.engine.pool import WorkerPool
+from grader.grading.results import ProblemStatus
+from grader.engine.runner import RunOptions
 from processes import leftovers
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")

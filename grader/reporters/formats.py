@@ -7,7 +7,7 @@ import json
 from grader.reporters.gradescope import gradescope_results
 from grader.reporters.junit import junit_xml
 from grader.reporters.submission_json import submission_object
-from grader.submission import SubmissionResult, Threshold
+from grader.grading.submission import SubmissionResult, Threshold
 
 FORMATS = ("text", "json", "junit", "gradescope")
 

@@ -7,8 +7,8 @@ their verdict and message only, as in every other format.
 
 from __future__ import annotations
 
-from grader.results import CaseStatus, ErrorInfo
-from grader.submission import SubmissionResult
+from grader.grading.results import CaseStatus, ErrorInfo
+from grader.grading.submission import SubmissionResult
 
 
 def annotations(submission: SubmissionResult) -> list[str]:

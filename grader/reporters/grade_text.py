@@ -7,8 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.reporters.text import STATUS_STYLE
-from grader.results import CaseStatus
-from grader.submission import SubmissionResult, Threshold
+from grader.grading.results import CaseStatus
+from grader.grading.submission import SubmissionResult, Threshold
 
 
 def render_submission(submission: SubmissionResult, threshold: Threshold, console: Console) -> None:

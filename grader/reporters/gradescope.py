@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from grader.results import CaseStatus
-from grader.submission import SubmissionResult
+from grader.grading.results import CaseStatus
+from grader.grading.submission import SubmissionResult
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.results import ProblemResult
+from grader.grading.results import ProblemResult
 
 
 def check_object(result: ProblemResult) -> dict:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from grader.results import CaseResult, CaseStatus
-from grader.submission import ProblemGrade, SubmissionResult
+from grader.grading.results import CaseResult, CaseStatus
+from grader.grading.submission import ProblemGrade, SubmissionResult
 
 # characters XML 1.0 cannot carry, even escaped; learner messages may hold any of them
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

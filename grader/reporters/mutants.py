@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from grader.mutants import MutantResult, MutantStatus, MutationReport
+from grader.authoring.mutants import MutantResult, MutantStatus, MutationReport
 from grader.reporters.validation import finding_line
 
 _DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}

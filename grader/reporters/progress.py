@@ -7,7 +7,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from grader.progress import Progress
+from grader.course.progress import Progress
 from grader.reporters.text import STATUS_STYLE
 
 

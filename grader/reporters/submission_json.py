@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.reporters.json_report import check_object
-from grader.submission import SubmissionResult, Threshold
+from grader.grading.submission import SubmissionResult, Threshold
 
 
 def submission_object(submission: SubmissionResult, threshold: Threshold = Threshold()) -> dict:

@@ -8,10 +8,10 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from grader.catalogue import Problem
-from grader.compare import describe
-from grader.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
-from grader.wire import ArrayValue
+from grader.course.catalogue import Problem
+from grader.grading.compare import describe
+from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
+from grader.engine.wire import ArrayValue
 
 STATUS_STYLE = {
     "passed": ("✓", "green"),

@@ -1,0 +1,66 @@
+"""What every command shares: the session (course, workspace, consoles) and how to stop."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from grader.course.catalogue import Catalogue, Problem
+from grader.course.schema import MetadataError
+from grader.course.workspace import Workspace
+
+EXIT_USAGE = 2
+
+
+@dataclass
+class Session:
+    root: Path
+    catalogue: Catalogue
+    workspace: Workspace
+    out: Console
+    err: Console
+
+    def problem(self, slug: str) -> Problem:
+        try:
+            return self.catalogue.get(slug)
+        except LookupError as exc:
+            fail(self, str(exc.args[0]))
+        except MetadataError as exc:
+            fail(self, f"problem {slug!r} is broken: {exc.findings[0]} (run `grader validate {slug}`)")
+
+
+def fail(session_or_console, message: str, code: int = EXIT_USAGE):
+    """Stop with a one-line message on stderr and a non-zero exit code."""
+    console = session_or_console.err if isinstance(session_or_console, Session) else session_or_console
+    console.print(f"grader: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+
+def encode_safely() -> None:
+    """Whatever the terminal's encoding (ASCII under LANG=C or PYTHONIOENCODING=ascii), text it
+    cannot carry is written as escapes: learner text never stops the output."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # not a text stream of io's (a test's capture)
+            pass
+
+
+def max_file_bytes_option():
+    """``--max-file-bytes``, declared once for the commands that read submissions."""
+    import typer
+
+    return typer.Option(None, "--max-file-bytes", min=1, metavar="BYTES",
+                        help="Largest submission file graded; a bigger one is an error, not read "
+                             "(default: $GRADER_MAX_SUBMISSION_BYTES, else 1048576 = 1 MiB).")
+
+
+def cores() -> int:
+    """Workers one check may spread its cases over: two where two cores are free to us."""
+    return min(2, len(os.sched_getaffinity(0)))

@@ -1,0 +1,103 @@
+"""The instructor's commands: new, validate, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from grader.cli.common import Session, cores, fail
+from grader.authoring.export import ExportError, export_student
+from grader.authoring.mutants import DEFAULT_MIN_SCORE, analyse_catalogue
+from grader.engine.pool import WorkerPool
+from grader.reporters.mutants import render_mutants
+from grader.reporters.validation import render_validation
+from grader.engine.runner import RunOptions
+from grader.authoring.scaffold import ScaffoldError, new_problem
+from grader.course.schema import MetadataError
+from grader.grading.trusted import GraderError
+from grader.course.workspace import display
+from grader.authoring.validate import ValidateOptions, validate_catalogue
+
+
+def new_command(ctx: typer.Context, slug: str = typer.Argument(..., help="Folder name of the new problem, like 'my-problem'.")) -> None:
+    """Create a new problem (metadata, statement, stub, cases, reference, a pitfall) from templates."""
+    s: Session = ctx.obj
+    try:
+        written = new_problem(s.root, slug)
+    except ScaffoldError as exc:
+        fail(s, str(exc))
+    for path in written:
+        s.out.print(f"created {display(path)}", highlight=False)
+    s.out.print(f"Replace every TODO placeholder, then run `grader validate {slug}`.", highlight=False)
+
+
+def validate_command(
+    ctx: typer.Context,
+    slugs: Optional[list[str]] = typer.Argument(None, help="Problems to check (default: all of them)."),
+    static: bool = typer.Option(False, "--static", help="Only read the files; run no code (fast)."),
+    platform: str = typer.Option("cpu", "--platform", help="JAX platform for running the stub, reference and pitfalls."),
+    mutants: bool = typer.Option(False, "--mutants", help="Instead of the usual checks, mutation analysis: run small "
+                                 "mistakes written into the reference on every case, print each problem's score "
+                                 "and every surviving mutant as a diff."),
+    min_score: float = typer.Option(DEFAULT_MIN_SCORE, "--min-score", min=0.0, max=100.0,
+                                    help="With --mutants: exit 1 when a problem's mutation score (percent) is below this."),
+) -> None:
+    """Check problems for instructors: metadata, signatures, stub, reference, pitfalls, cost. Exit 1 on any error."""
+    s: Session = ctx.obj
+    if mutants:
+        if static:
+            fail(s, "--mutants runs code; it cannot be combined with --static")
+        _mutation_analysis(s, slugs, platform, min_score)
+    options = ValidateOptions(run=RunOptions(platform=platform), run_code=not static)
+    try:
+        if s.err.is_terminal:
+            with s.err.status("Validating…") as status:
+                reports = validate_catalogue(s.root, slugs, options, progress=status.update)
+        else:
+            reports = validate_catalogue(s.root, slugs, options)
+    except LookupError as exc:
+        fail(s, str(exc.args[0]))
+    render_validation(reports, s.out)
+    raise typer.Exit(1 if any(r.errors for r in reports) else 0)
+
+
+def _mutation_analysis(s: Session, slugs: Optional[list[str]], platform: str, min_score: float) -> None:
+    # the mutants of a problem share warm workers forked from one zygote
+    with WorkerPool() as pool:
+        options = RunOptions(platform=platform, pool=pool, spread=cores())
+        try:
+            if s.err.is_terminal:
+                with s.err.status("Mutation analysis…") as status:
+                    reports = analyse_catalogue(s.root, slugs, options, progress=status.update)
+            else:
+                reports = analyse_catalogue(s.root, slugs, options)
+        except LookupError as exc:
+            fail(s, str(exc.args[0]))
+    render_mutants(reports, s.out, min_score)
+    raise typer.Exit(0 if all(r.meets(min_score) for r in reports) else 1)
+
+
+def export_command(
+    ctx: typer.Context,
+    student: Path = typer.Option(..., "--student", help="Folder to write the learner distribution into."),
+    force: bool = typer.Option(False, "--force", help="Write into the folder even if it is not empty."),
+    platform: str = typer.Option("cpu", "--platform", help="JAX platform for computing expected outputs."),
+) -> None:
+    """Write a learner distribution: statements, stubs, visible cases and their expected outputs; no reference, no hidden case."""
+    s: Session = ctx.obj
+    try:
+        if s.err.is_terminal:
+            with s.err.status("Exporting…") as status:
+                done = export_student(s.root, student, force, RunOptions(platform=platform), progress=status.update)
+        else:
+            done = export_student(s.root, student, force, RunOptions(platform=platform))
+    except (ExportError, GraderError, MetadataError) as exc:
+        fail(s, f"cannot export: {exc}")
+    s.out.print(f"Wrote {len(done.slugs)} problems ({done.visible_cases} visible cases) to {done.outdir}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    for name, command in (("new", new_command), ("validate", validate_command), ("export", export_command)):
+        app.command(name, rich_help_panel="For instructors")(command)

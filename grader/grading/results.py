@@ -1,0 +1,125 @@
+"""Result types: what grading a problem found. Plain data; reporters only read these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from grader.grading.compare import Mismatch
+
+
+class CaseStatus(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    NOT_SUBMITTED = "not_submitted"  # `grader grade`: the learner's file is not there
+
+
+class ProblemStatus(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    NOT_IMPLEMENTED = "not_implemented"
+    NOT_SUBMITTED = "not_submitted"
+
+
+@dataclass(frozen=True)
+class TraceFrame:
+    file: str
+    line: int
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """An exception raised by learner code, trimmed to the learner's own frames."""
+
+    type: str
+    message: str
+    frames: tuple[TraceFrame, ...] = ()
+    hint: str = ""
+    not_implemented: bool = False
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    id: str
+    visibility: str
+    status: CaseStatus
+    message: str
+    points: float = 1.0
+    mismatch: Mismatch | None = None
+    error: ErrorInfo | None = None
+    pitfall: str | None = None
+    pitfall_message: str = ""
+    inputs: dict | None = None  # visible cases only: argument name -> value as the learner got it
+    expected: object = None  # visible cases only: the decoded expected output
+    received: object = None  # visible cases only
+    seconds: float = 0.0
+    kind: str = "case"  # case | requirement (grader/grading/requirements.py: graded on what the code did)
+
+    @property
+    def score(self) -> float:
+        return self.points if self.status is CaseStatus.PASSED else 0.0
+
+    @property
+    def full_message(self) -> str:
+        """The message with the known mistake it matches, if any."""
+        return f"{self.message} — {self.pitfall_message}" if self.pitfall_message else self.message
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something worth telling that does not change the verdict (a deprecation warning, ...)."""
+
+    message: str
+    location: str = ""
+
+
+@dataclass
+class ProblemResult:
+    slug: str
+    title: str
+    status: ProblemStatus
+    cases: list[CaseResult]
+    message: str = ""  # problem-level explanation (load errors, not implemented, ...)
+    load_error: ErrorInfo | None = None
+    notes: list[Note] = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+    streams_truncated: bool = False
+    only_visible: bool = False  # graded in a learner distribution: hidden cases were not run
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.cases)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.points for c in self.cases)
+
+    @property
+    def passed(self) -> bool:
+        return self.status is ProblemStatus.PASSED
+
+
+def overall_status(cases: list[CaseResult], load_failed: bool) -> ProblemStatus:
+    """A problem passes only when every case passed; otherwise the most telling failure wins."""
+    if load_failed:
+        return ProblemStatus.ERROR
+    calls = [c for c in cases if c.kind == "case"]
+    if calls and all(c.error is not None and c.error.not_implemented for c in calls):
+        return ProblemStatus.NOT_IMPLEMENTED
+    statuses = {c.status for c in cases}
+    if not cases:
+        return ProblemStatus.ERROR
+    for status, result in ((CaseStatus.ERROR, ProblemStatus.ERROR),
+                           (CaseStatus.TIMEOUT, ProblemStatus.TIMEOUT),
+                           (CaseStatus.FAILED, ProblemStatus.FAILED)):
+        if status in statuses:
+            return result
+    return ProblemStatus.PASSED

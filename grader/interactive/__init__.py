@@ -1,0 +1,1 @@
+"""Learners' front ends beyond a single command: watch mode and notebook checks."""
