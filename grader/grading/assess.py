@@ -232,6 +232,12 @@ def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None
         result.cases.append(_case_result(problem, case, calls[case.id], expected, plan.pitfalls, vouched))
     result.cases += requirement_entries(problem, calls, records, expected, plan.pitfalls)
     result.status = overall_status(result.cases, load_problem is not None)
+    if load_problem is not None and load_problem.kind == "timeout":
+        # the time limit ran out while importing: a timeout, as the cases that could not run say
+        result.status = ProblemStatus.TIMEOUT
+        result.cases = [replace(c, status=CaseStatus.TIMEOUT, message="not run: importing the file took too long")
+                        if c.kind == "case" and c.status is CaseStatus.ERROR and c.message.startswith("not run")
+                        else c for c in result.cases]
     if result.status is ProblemStatus.NOT_IMPLEMENTED:
         result.message = f"{problem.entry_point} is not implemented yet: replace `raise NotImplementedError` with your solution."
     result.seconds = seconds
