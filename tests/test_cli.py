@@ -103,7 +103,7 @@ def test_solved_problem_shows_in_list_and_json_contract(course):
         assert case["visibility"] in ("visible", "hidden")
     listing = cli(course, "list")
     assert listing.code == 0
-    assert "Scale an array" in listing.stdout and "passed" in listing.stdout and "1/1 solved" in listing.stdout
+    assert "Scale an array" in listing.stdout and "✓ solved" in listing.stdout and "1/1 solved" in listing.stdout
 
 
 def test_workspace_option_and_environment(course, tmp_path):
@@ -160,3 +160,21 @@ def test_broken_problem_is_reported_with_file_and_field(course):
 def test_python_dash_m_entry_point():
     proc = subprocess.run([sys.executable, "-m", "grader", "--help"], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0 and "list" in proc.stdout
+
+
+def test_help_shows_flags_without_a_value_type():
+    """A flag takes no value, so its help shows no `<bool>`; options that take one keep their type."""
+    from typer.testing import CliRunner
+
+    group = typer.main.get_command(app)
+    runner = CliRunner()
+    for name in [None, *group.commands]:
+        args = ["--root", str(COURSE)] + ([name] if name else []) + ["--help"]
+        result = runner.invoke(app, args, env={"COLUMNS": "200", "NO_COLOR": "1"})
+        assert result.exit_code == 0, result.output
+        assert "<bool>" not in result.output, f"grader {name or ''} --help:\n{result.output}"
+        command = group.commands[name] if name else group
+        flags = [p for p in command.params if getattr(p, "is_flag", False)]
+        assert all(f" {flag.opts[0]} " in result.output for flag in flags), result.output
+    check = runner.invoke(app, ["--root", str(COURSE), "check", "--help"], env={"COLUMNS": "200"}).output
+    assert "--time-limit" in check and "<float range>" in check and "<str>" in check

@@ -82,7 +82,7 @@ def test_progress_command_prints_a_summary(course, tmp_path):
     Workspace(ws).record_check("scale-by", "passed")
     result = run_cli("--root", str(course), "--workspace", str(ws), "progress")
     assert result.code == 0, result.stderr
-    assert "scale-by" in result.stdout and "✓ passed" in result.stdout
+    assert "scale-by" in result.stdout and "✓ solved" in result.stdout
     assert "1/1 solved, 2 checks in all." in result.stdout
     assert "Every problem is solved" in result.stdout
 
@@ -111,3 +111,43 @@ def test_reference_source_needs_a_pass(course, tmp_path):
         reference_source(problem, ws)
     ws.record_check("scale-by", "passed")
     assert "x * factor" in reference_source(problem, ws)
+
+
+LONG_REFERENCE = textwrap.dedent("""\
+    import jax.numpy as jnp
+
+
+    def scale_by(x, factor):
+        scaled_by_the_factor_that_was_given = jnp.asarray(x) * jnp.asarray(factor, dtype=jnp.float32)  # a long line
+        return scaled_by_the_factor_that_was_given
+""")
+
+
+def test_solution_prints_each_line_whole_at_a_narrow_width(course, tmp_path):
+    """A line pasted from `grader solution` must be the line of the file: no wrapping at 40 columns."""
+    (course / "reference" / "scale-by" / "solution.py").write_text(LONG_REFERENCE)
+    ws = tmp_path / "ws"
+    Workspace(ws).record_check("scale-by", "passed")
+    shown = run_cli("--root", str(course), "--workspace", str(ws), "solution", "scale-by", env={"COLUMNS": "40"})
+    assert shown.code == 0, shown.stderr
+    head, _, code = shown.stdout.partition("\n")
+    assert head == "Reference solution of scale-by:"
+    assert code == LONG_REFERENCE
+    compile(code, "solution.py", "exec")
+
+
+def test_solution_at_a_terminal_is_highlighted_but_not_wrapped():
+    import re
+    from io import StringIO
+
+    from rich.console import Console
+
+    from grader.reporters.progress import render_solution
+
+    console = Console(file=StringIO(), width=40, force_terminal=True, color_system="standard")
+    render_solution("scale-by", LONG_REFERENCE, console)
+    printed = console.file.getvalue()
+    assert "\x1b[" in printed  # highlighted
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", printed)
+    lines = plain.splitlines()[1:]
+    assert [line.rstrip() for line in lines] == LONG_REFERENCE.splitlines()

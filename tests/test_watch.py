@@ -121,7 +121,7 @@ def test_watch_checks_each_save_and_every_key_does_what_the_footer_says(course):
         t.term.send("l")
         t.expect("difficulty")  # the list's table
         screen = t.expect("not started")
-        assert "scale-by" in screen and "passed" in screen and "scale-again" in screen
+        assert "scale-by" in screen and "✓ solved" in screen and "scale-again" in screen
         t.term.send("c")
         t.expect("Checking scale-by")
         t.expect("PASSED")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+import typer.core
 from rich.console import Console
 
 from grader.course.catalogue import find_root, load_catalogue
@@ -14,7 +15,33 @@ from grader.cli import ci, instructor, learner
 from grader.cli.common import Session, encode_safely, fail
 from grader.course.workspace import Workspace
 
-app = typer.Typer(
+class _FlagsWithoutType:
+    """Help that shows a flag as just its name: it takes no value, so no ``<bool>`` after it."""
+
+    def format_help(self, ctx, formatter) -> None:
+        for param in self.get_params(ctx):
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""  # typer prints the metavar, when there is one, instead of the type
+        super().format_help(ctx, formatter)
+
+
+class _Command(_FlagsWithoutType, typer.core.TyperCommand):
+    pass
+
+
+class _Group(_FlagsWithoutType, typer.core.TyperGroup):
+    pass
+
+
+class _Typer(typer.Typer):
+    """Every command of ours renders its help through _Command."""
+
+    def command(self, *args, cls=None, **kwargs):
+        return super().command(*args, cls=cls or _Command, **kwargs)
+
+
+app = _Typer(
+    cls=_Group,
     name="grader",
     help="Practise JAX and Flax: read a problem, solve it in your workspace, check it.",
     no_args_is_help=True,

@@ -24,9 +24,10 @@ from grader.course.workspace import display
 def list_command(ctx: typer.Context) -> None:
     """List the problems in track order with your status."""
     s: Session = ctx.obj
-    state = s.workspace.load_state()["problems"]
-    statuses = {slug: entry.get("status") for slug, entry in state.items() if isinstance(entry, dict)}
-    text_report.render_list(s.catalogue.problems, statuses, s.catalogue.broken, s.out)
+    from grader.course.progress import load_progress
+    from grader.reporters.progress import render_problem_list
+
+    render_problem_list(load_progress(s.catalogue.problems, s.workspace), s.catalogue.broken, s.out)
 
 
 def show_command(ctx: typer.Context, slug: str = typer.Argument(..., help="The problem to show.")) -> None:

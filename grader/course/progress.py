@@ -1,4 +1,7 @@
-"""How far the learner has come: per-problem progress read from the workspace state."""
+"""How far the learner has come: one computed status per problem, read from the workspace state.
+
+Every view (``list``, ``progress``, ``watch``, ``solution``) reads its status from here, so they
+cannot disagree."""
 
 from __future__ import annotations
 
@@ -7,22 +10,34 @@ from dataclasses import dataclass
 from grader.course.catalogue import Problem
 from grader.course.workspace import Workspace
 
+SOLVED = "solved"
+NOT_STARTED = "not started"
+
 
 @dataclass(frozen=True)
 class ProblemProgress:
     slug: str
     title: str
     difficulty: str
-    status: str  # a ProblemStatus value, or "not started"
+    position: int
+    solved: bool  # passed at least once: a later failing check does not take it back
+    latest: str | None  # the status of the newest check (a ProblemStatus value); None before the first
     attempts: int
     first_solved: str | None
     hints_shown: int
     hints_total: int
 
     @property
-    def solved(self) -> bool:
-        """Solved once means solved: a later failing check does not take it back."""
-        return self.status == "passed" or bool(self.first_solved)
+    def status(self) -> str:
+        """The one word every view shows: "solved", else the newest check's status, else "not started"."""
+        if self.solved:
+            return SOLVED
+        return self.latest or NOT_STARTED
+
+    @property
+    def latest_differs(self) -> bool:
+        """Solved once, but the newest check did not pass: views show that check's status beside it."""
+        return self.solved and self.latest not in (None, "passed")
 
 
 @dataclass(frozen=True)
@@ -51,18 +66,24 @@ class Progress:
 def load_progress(problems: list[Problem], workspace: Workspace) -> Progress:
     """Progress on ``problems`` (in track order) as remembered in ``workspace``."""
     state = workspace.load_state()["problems"]
-    items = []
-    for p in problems:
-        entry = state.get(p.slug)
-        entry = entry if isinstance(entry, dict) else {}
-        items.append(ProblemProgress(
-            slug=p.slug, title=p.title, difficulty=p.difficulty,
-            status=str(entry.get("status") or "not started"),
-            attempts=_int(entry.get("attempts")),
-            first_solved=entry.get("first_solved") or None,
-            hints_shown=min(_int(entry.get("hints_shown")), len(p.hints)),
-            hints_total=len(p.hints)))
-    return Progress(tuple(items))
+    return Progress(tuple(problem_progress(p, state.get(p.slug)) for p in problems))
+
+
+def problem_progress(problem: Problem, entry) -> ProblemProgress:
+    """One problem's progress from its entry in the workspace state (whatever that entry holds)."""
+    entry = entry if isinstance(entry, dict) else {}
+    latest = entry.get("status")
+    latest = latest if isinstance(latest, str) and latest else None  # a hint alone leaves no status
+    first_solved = entry.get("first_solved")
+    first_solved = first_solved if isinstance(first_solved, str) and first_solved else None
+    return ProblemProgress(
+        slug=problem.slug, title=problem.title, difficulty=problem.difficulty, position=problem.position,
+        solved=latest == "passed" or first_solved is not None,
+        latest=latest,
+        attempts=_int(entry.get("attempts")),
+        first_solved=first_solved,
+        hints_shown=min(_int(entry.get("hints_shown")), len(problem.hints)),
+        hints_total=len(problem.hints))
 
 
 def _int(value) -> int:
@@ -79,13 +100,13 @@ class SolutionLocked(Exception):
 
 
 def reference_source(problem: Problem, workspace: Workspace, force: bool = False) -> str:
-    """The reference solution's source, once the learner has passed ``problem`` (or ``force``).
+    """The reference solution's source, once the learner has solved ``problem`` (or ``force``).
 
     Raises SolutionLocked before that, and LookupError when this copy has no reference."""
     if not problem.has_reference:
         raise LookupError(f"this copy of the course has no reference solution for {problem.slug}")
     entry = workspace.problem_state(problem.slug)
-    if not force and not (entry.get("status") == "passed" or entry.get("first_solved")):
+    if not force and not problem_progress(problem, entry).solved:
         raise SolutionLocked(problem.slug)
     if force and not entry.get("solution_seen"):
         workspace.update_problem(problem.slug, solution_seen=True)

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from grader.reporters import text as text_report
+from grader.reporters.progress import render_problem_list, status_text
 from grader.interactive.watch_loop import KEYS, WatchLoop
 
 SMALL_HEIGHT = 10  # below this, only the essentials: which problem, its status, the keys
@@ -43,8 +44,8 @@ def _header(loop: WatchLoop, console: Console, small: bool) -> None:
     title = Text()
     title.append(f"{problem.slug}", style="bold")
     title.append(f" · {problem.title}")
-    if loop.solved:
-        title.append("  ✓ solved", style="bold green")
+    title.append("  ")
+    title.append(status_text(progress.get(problem.slug)))
     console.print(title, no_wrap=True, overflow="ellipsis")
     if small:
         return
@@ -71,9 +72,7 @@ def _body(loop: WatchLoop, console: Console) -> None:
         text_report.render_statement(loop.problem, console)
         return
     if loop.view == "list":
-        progress = loop.progress()
-        statuses = {p.slug: ("passed" if p.solved else p.status) for p in progress.problems}
-        text_report.render_list(loop.problems, statuses, {}, console)
+        render_problem_list(loop.progress(), {}, console)
         return
     if loop.result is not None and loop.result.slug == loop.problem.slug:
         text_report.render_check(loop.result, console)
