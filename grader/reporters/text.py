@@ -165,24 +165,6 @@ def _num(x: float) -> str:
 
 # ---------------------------------------------------------------- lists and statements
 
-def render_list(problems: list[Problem], statuses: dict[str, str], broken: dict, console: Console) -> None:
-    table = Table(title="Problems", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("slug", no_wrap=True)
-    table.add_column("title")
-    table.add_column("difficulty")
-    table.add_column("status", no_wrap=True)
-    for p in problems:
-        status = statuses.get(p.slug, "not started")
-        symbol, style = STATUS_STYLE.get(status, ("·", "dim"))
-        table.add_row(str(p.position), p.slug, p.title, p.difficulty, Text(f"{symbol} {status}", style=style))
-    console.print(table)
-    solved = sum(1 for p in problems if statuses.get(p.slug) == "passed")
-    console.print(f"{solved}/{len(problems)} solved")
-    for slug, findings in broken.items():
-        console.print(Text(f"{slug}: cannot be loaded ({findings[0]}); run `grader validate`", style="red"))
-
-
 def render_statement(problem: Problem, console: Console) -> None:
     text = problem.statement_path.read_text(encoding="utf-8")
     console.print(Group(Text(f"{problem.slug} · {problem.difficulty}", style="dim"), Markdown(text)))
