@@ -155,10 +155,10 @@ def test_a_check_goes_on_without_the_daemon_when_it_cannot_start(tmp_path):
 
 
 def test_a_new_jax_or_flax_gets_a_new_daemon(monkeypatch):
-    from grader.grading import trusted
+    from grader.engine import cache
     before = daemon.folder_for(RunOptions())
-    real = trusted.stack_versions()
-    monkeypatch.setattr(trusted, "stack_versions", lambda: dict(real, jax="0.0.0"))
+    real = cache.stack_versions()
+    monkeypatch.setattr(cache, "stack_versions", lambda: dict(real, jax="0.0.0"))
     assert daemon.folder_for(RunOptions()) != before
-    monkeypatch.setattr(trusted, "stack_versions", lambda: dict(real))
+    monkeypatch.setattr(cache, "stack_versions", lambda: dict(real))
     assert daemon.folder_for(RunOptions()) == before

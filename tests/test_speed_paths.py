@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE
+from grader.engine import cache as engine_cache
 from grader.grading import trusted
 from grader.course.catalogue import load_catalogue
 from grader.grading.assess import GradeOptions, grade_problem
@@ -53,8 +54,8 @@ def test_expected_outputs_recomputed_when_any_key_changes(course, monkeypatch):
     (course / "reference" / "scale-by" / "pitfalls.toml").write_text('format_version = 1\n')
     keys.add(trusted.cache_key(problem(course), RunOptions()))
 
-    real_versions = trusted.stack_versions
-    monkeypatch.setattr(trusted, "stack_versions", lambda: dict(real_versions(), jax="0.0.0-other"))
+    real_versions = engine_cache.stack_versions
+    monkeypatch.setattr(engine_cache, "stack_versions", lambda: dict(real_versions(), jax="0.0.0-other"))
     keys.add(trusted.cache_key(problem(course), RunOptions()))
     keys.add(trusted.cache_key(problem(course), RunOptions(platform="gpu")))
     assert len(keys) == 6
@@ -62,7 +63,7 @@ def test_expected_outputs_recomputed_when_any_key_changes(course, monkeypatch):
 
 def test_damaged_cache_entry_is_recomputed(course):
     trusted.compute_expected(problem(course))
-    cache = trusted.cache_dir()
+    cache = engine_cache.cache_dir()
     for entry in cache.glob("scale-by-*.bin"):
         entry.write_bytes(b"GRDR\x00\x00\x00\x02{}")
     again = trusted.compute_expected(problem(course))

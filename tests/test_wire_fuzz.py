@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.engine import frames, wire
-from grader.engine.runner import Limits, Target
+from grader.engine.limits import Limits
+from grader.engine.runner import Target
 from grader.engine.session import RunReport, Session
 from grader.engine.worker import describe_exception, describe_warnings
 

@@ -15,11 +15,12 @@ from grader.engine import wire
 from grader.course.catalogue import Problem, load_catalogue
 from grader.engine.runner import RunOptions
 from grader.grading.trusted import compute_expected
+from grader.errors import GraderError
 
 EXPECTED_FORMAT = 1
 
 
-class ExportError(Exception):
+class ExportError(GraderError):
     """The distribution cannot be written (non-empty folder, broken problem, ...)."""
 
 

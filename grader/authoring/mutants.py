@@ -35,10 +35,12 @@ from grader.course.catalogue import Problem, load_problem
 from grader.grading.compare import compare_tree
 from grader.authoring.mutant_operators import Mutant, mutants_of
 from grader.grading.requirements import Requirement, load_requirements, unmet
-from grader.engine.runner import Limits, RunOptions, Target, run_targets
+from grader.engine.limits import Limits
+from grader.engine.runner import RunOptions, Target, run_targets
 from grader.course.schema import Field, Finding, MetadataError, check_table, one_of, read_toml
 from grader.engine.session import Call, RunReport
-from grader.grading.trusted import Expected, GraderError, case_inputs, compute_expected, trusted_jax_cache
+from grader.grading.trusted import Expected, case_inputs, compute_expected, trusted_jax_cache
+from grader.errors import GraderError
 from grader.engine.worlds import split_record
 
 FORMAT_VERSION = 1

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from grader.course.catalogue import SLUG_RE, load_catalogue
 from grader.authoring.validate import PLACEHOLDER
+from grader.errors import GraderError
 
 T = PLACEHOLDER  # short name for the templates below
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(GraderError):
     """The problem cannot be created (bad slug, or it exists already)."""
 
 

@@ -21,7 +21,8 @@ from grader.grading.results import CaseStatus, ProblemStatus
 from grader.engine.runner import RunOptions
 from grader.course.schema import Finding, MetadataError
 from grader.course.signatures import SourceError, mismatch, top_level_functions
-from grader.grading.trusted import Expected, GraderError, Raised, run_trusted, store_expected, trusted_jax_cache
+from grader.grading.trusted import Expected, Raised, run_trusted, store_expected, trusted_jax_cache
+from grader.errors import GraderError
 
 PLACEHOLDER = "TODO(grader-new)"
 

@@ -15,7 +15,7 @@ from grader.grading.assess import GradeOptions
 from grader.reporters import text as text_report
 from grader.engine.runner import RunOptions
 from grader.course.schema import MetadataError
-from grader.grading.trusted import GraderError
+from grader.errors import GraderError
 from grader.course.workspace import display
 
 
@@ -71,7 +71,7 @@ def grade_command(
     try:
         with _grading_progress(s.err, len(learners) * len(selected)) as progress:
             graded = batch.grade_learners(selected, learners, options, progress)
-    except (GraderError, MetadataError) as exc:
+    except GraderError as exc:
         fail(s, f"cannot grade: {exc}")
     met = {sub.learner: threshold.met(sub) for sub in graded}
     if many is not None:
@@ -162,7 +162,7 @@ def doctor_command(ctx: typer.Context) -> None:
     """List the protections against untrusted code that are active on this machine."""
     s: Session = ctx.obj
     from grader.engine.sandbox import protections
-    from grader.grading.trusted import cache_dir
+    from grader.engine.cache import cache_dir
 
     from grader.engine import daemon
     found = protections([str(s.root / "reference"), str(cache_dir())])

@@ -8,15 +8,14 @@ from typing import Optional
 import typer
 
 from grader.cli.common import Session, cores, fail
-from grader.authoring.export import ExportError, export_student
+from grader.authoring.export import export_student
 from grader.authoring.mutants import DEFAULT_MIN_SCORE, analyse_catalogue
 from grader.engine.pool import WorkerPool
 from grader.reporters.mutants import render_mutants
 from grader.reporters.validation import render_validation
 from grader.engine.runner import RunOptions
 from grader.authoring.scaffold import ScaffoldError, new_problem
-from grader.course.schema import MetadataError
-from grader.grading.trusted import GraderError
+from grader.errors import GraderError
 from grader.course.workspace import display
 from grader.authoring.validate import ValidateOptions, validate_catalogue
 
@@ -93,7 +92,7 @@ def export_command(
                 done = export_student(s.root, student, force, RunOptions(platform=platform), progress=status.update)
         else:
             done = export_student(s.root, student, force, RunOptions(platform=platform))
-    except (ExportError, GraderError, MetadataError) as exc:
+    except GraderError as exc:
         fail(s, f"cannot export: {exc}")
     s.out.print(f"Wrote {len(done.slugs)} problems ({done.visible_cases} visible cases) to {done.outdir}", highlight=False)
 

@@ -16,8 +16,7 @@ from grader.grading.assess import GradeOptions, grade_problem
 from grader.reporters import text as text_report
 from grader.reporters.json_report import check_object
 from grader.engine.runner import RunOptions
-from grader.course.schema import MetadataError
-from grader.grading.trusted import GraderError
+from grader.errors import GraderError
 from grader.course.workspace import display
 
 
@@ -71,7 +70,7 @@ def check_command(
                     result = grade_problem(problem, path, shown, options)
             else:
                 result = grade_problem(problem, path, shown, options)
-        except (GraderError, MetadataError) as exc:
+        except GraderError as exc:
             fail(s, f"cannot grade {problem.slug}: {exc}")
     if file is None:
         s.workspace.record_check(problem.slug, result.status.value)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from grader.errors import GraderError
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -22,7 +24,7 @@ class Finding:
         return f"{where}: {self.message}"
 
 
-class MetadataError(Exception):
+class MetadataError(GraderError):
     """Raised with every finding when a file cannot be used."""
 
     def __init__(self, findings: list[Finding]):

@@ -24,11 +24,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from grader.engine import sandbox
+from grader.engine import cache, sandbox
 from grader.engine.pool import WorkerPool
-from grader.engine.runner import PACKAGE_PARENT, Limits, RunOptions, child_env
-from grader.grading import trusted
-from grader.grading.trusted import cache_dir
+from grader.engine.limits import Limits
+from grader.engine.runner import PACKAGE_PARENT, RunOptions, child_env
 from grader.engine.zygote import Zygote, ZygoteError, _Server
 
 IDLE_SECONDS = 900.0
@@ -62,13 +61,13 @@ def folder_for(options: RunOptions) -> Path:
     digest = hashlib.sha256()
     # a daemon has JAX and Flax imported: upgrading them in this environment needs a new one
     for part in (options.python, options.platform, repr(options.extra_env), PACKAGE_PARENT,
-                 json.dumps(trusted.stack_versions(), sort_keys=True)):
+                 json.dumps(cache.stack_versions(), sort_keys=True)):
         digest.update(part.encode() + b"\0")
     # every module of the package, subpackages included: any change of code starts a new daemon
     package = Path(__file__).resolve().parents[1]
     for source in sorted(package.rglob("*.py")):
         digest.update(str(source.relative_to(package)).encode() + b"\0" + source.read_bytes())
-    return cache_dir() / "daemon" / digest.hexdigest()[:16]
+    return cache.cache_dir() / "daemon" / digest.hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- the daemon process

@@ -24,6 +24,7 @@ import numpy as np
 
 from grader.engine import sandbox, wire
 from grader.engine.clock import WALL_FACTOR
+from grader.engine.limits import Limits
 from grader.engine.session import Call, RunReport, Session, kill_group
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding grader/
@@ -44,23 +45,6 @@ _ZYGOTE_BOOT = (
 JAX_CACHE_LINK = ".jax-cache"  # in the worker's scratch folder, a link to its compilation cache
 _ENV_PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
                     "GRADER_DAEMON_IDLE_SECONDS")
-
-
-@dataclass(frozen=True)
-class Limits:
-    case_seconds: float = 10.0
-    total_seconds: float = 120.0
-    startup_seconds: float = 60.0
-    max_output_bytes: int = 64 * 1024 * 1024  # returned arrays, all cases together
-    max_stream_bytes: int = 20_000  # captured stdout and stderr, each
-    address_space_bytes: int = 4 << 30  # JAX on the CPU runs in well under 1 GiB
-    open_files: int = 512
-    file_size_bytes: int = 64 << 20
-    scratch_bytes: int = 256 << 20  # all a learner run may write (a tmpfs, with namespaces)
-
-    def rlimits(self) -> dict:
-        return {"cpu": int(self.total_seconds + self.startup_seconds) + 1, "as": self.address_space_bytes,
-                "nofile": self.open_files, "fsize": self.file_size_bytes, "core": 0}
 
 
 @dataclass(frozen=True)

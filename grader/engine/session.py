@@ -13,13 +13,11 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from grader.engine import frames, wire
 from grader.engine.clock import SAMPLE_SECONDS, Budget, StepClock
-
-if TYPE_CHECKING:
-    from grader.engine.runner import Limits
+from grader.engine.limits import Limits
 
 # the states of a run in which each event may arrive: anything else is out of turn
 _ALLOWED_IN = {"ready": {"starting"}, "load": {"between"}, "start": {"between"},

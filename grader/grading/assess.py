@@ -19,10 +19,12 @@ from grader.grading.compare import Mismatch, compare_tree
 from grader.course.learner_file import NotGradable, max_bytes_from_env, private_folder, read_file, write_private
 from grader.grading.requirements import requirement_entries, take_records
 from grader.grading.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
-from grader.engine.runner import CaseInput, Limits, RunOptions, Target, run_targets
+from grader.engine.limits import Limits
+from grader.engine.runner import CaseInput, RunOptions, Target, run_targets
 from grader.engine.session import RunReport
 from grader.grading.submission import refused
-from grader.grading.trusted import Expected, GraderError, Raised, case_inputs, compute_expected, trusted_jax_cache
+from grader.grading.trusted import Expected, Raised, case_inputs, compute_expected, trusted_jax_cache
+from grader.errors import GraderError
 
 @dataclass(frozen=True)
 class GradeOptions:

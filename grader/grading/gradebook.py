@@ -15,12 +15,13 @@ from pathlib import Path
 
 from grader.course.catalogue import Problem
 from grader.grading.submission import SubmissionResult
+from grader.errors import GraderError
 
 FORMAT_VERSION = 1
 JSON_NAME, CSV_NAME = "gradebook.json", "gradebook.csv"
 
 
-class GradebookError(Exception):
+class GradebookError(GraderError):
     """A gradebook file that cannot be read or merged; the message names the file."""
 
 

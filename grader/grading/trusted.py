@@ -10,31 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import re
-import sys
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from grader.engine import wire, worlds
+from grader.engine import cache, wire, worlds
 from grader.course.catalogue import Case, Problem, build_args
 from grader.grading.requirements import load_requirements
-from grader.engine.runner import CaseInput, Limits, RunOptions, Target, run_targets
+from grader.engine.limits import Limits
+from grader.engine.runner import CaseInput, RunOptions, Target, run_targets
+from grader.errors import GraderError
 
 CACHE_FORMAT = 2
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
-
-
-class GraderError(Exception):
-    """The grader cannot grade: the problem itself is broken (not the learner's fault).
-
-    ``file`` and ``field`` say where, when known (``grader validate`` reports them)."""
-
-    def __init__(self, message: str, file: str = "", field: str = ""):
-        super().__init__(message)
-        self.file, self.field = file, field
 
 
 @dataclass(frozen=True)
@@ -77,32 +66,14 @@ def case_inputs(problem: Problem, cases: list[Case], record: bool | None = None)
     return out
 
 
-def cache_dir() -> Path:
-    env = os.environ.get("GRADER_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jax-flax-grader"
-
-
 def trusted_jax_cache() -> Path:
     """JAX's compilation cache written by trusted runs only (reference and pitfalls)."""
-    return cache_dir() / "jax" / "trusted"
-
-
-def stack_versions() -> dict:
-    out = {"python": sys.version, "machine": platform.machine()}
-    for dist in ("jax", "jaxlib", "flax", "numpy"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = None
-    return out
+    return cache.cache_dir() / "jax" / "trusted"
 
 
 def cache_key(problem: Problem, options: RunOptions) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps({"format": CACHE_FORMAT, "versions": stack_versions(), "platform": options.platform,
+    h.update(json.dumps({"format": CACHE_FORMAT, "versions": cache.stack_versions(), "platform": options.platform,
                          "entry": problem.entry_point, "args": [(a.name, a.kind) for a in problem.args]},
                         sort_keys=True).encode())
     worlds_source = Path(worlds.__file__)  # what a world changes is part of every output
@@ -144,7 +115,7 @@ def store_expected(problem: Problem, expected: Expected, options: RunOptions = R
 
 
 def _cache_path(problem: Problem, options: RunOptions) -> Path:
-    return cache_dir() / f"{problem.slug}-{cache_key(problem, options)[:32]}.bin"
+    return cache.cache_dir() / f"{problem.slug}-{cache_key(problem, options)[:32]}.bin"
 
 
 def run_trusted(problem: Problem, options: RunOptions) -> Expected:

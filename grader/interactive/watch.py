@@ -29,6 +29,7 @@ from grader.interactive.watch_view import render_screen
 from grader.grading.results import ProblemResult
 from grader.interactive.watch_loop import RunRequest, WatchLoop, same_verdict
 from grader.course.workspace import Workspace, display
+from grader.errors import GraderError
 
 Grade = Callable[[Problem, Path], ProblemResult]
 
@@ -42,7 +43,7 @@ _LEAVE = "\x1b[?25h\x1b[?1049l"
 _CLEAR = "\x1b[H\x1b[2J"
 
 
-class WatchError(Exception):
+class WatchError(GraderError):
     """Watch cannot start here (no terminal, no problems)."""
 
 
