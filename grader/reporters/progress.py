@@ -35,11 +35,12 @@ def solved_line(progress: Progress) -> str:
 def render_problem_list(progress: Progress, broken: dict, console: Console) -> None:
     """The problems in track order with their status; ``broken`` maps a slug to why it cannot load."""
     table = Table(title="Problems", title_justify="left")
-    table.add_column("#", justify="right")
+    # at 80 columns a long slug leaves little room: the title and the status wrap, the slug never
+    table.add_column("#", justify="right", no_wrap=True)
     table.add_column("slug", no_wrap=True)
-    table.add_column("title")
-    table.add_column("difficulty")
-    table.add_column("status", no_wrap=True)
+    table.add_column("title", min_width=12)
+    table.add_column("difficulty", no_wrap=True)
+    table.add_column("status", min_width=13)
     for p in progress.problems:
         table.add_row(str(p.position), p.slug, p.title, p.difficulty, status_text(p, "\n  "))
     console.print(table)
@@ -51,10 +52,10 @@ def render_problem_list(progress: Progress, broken: dict, console: Console) -> N
 def render_progress(progress: Progress, console: Console) -> None:
     table = Table(title="Progress", title_justify="left")
     table.add_column("slug", no_wrap=True)
-    table.add_column("status", no_wrap=True)
+    table.add_column("status", min_width=13)
     table.add_column("checks", justify="right", no_wrap=True)
     table.add_column("hints", justify="right", no_wrap=True)
-    table.add_column("first solved")
+    table.add_column("first solved", min_width=10)
     for p in progress.problems:
         table.add_row(p.slug, status_text(p, "\n  "), str(p.attempts),
                       f"{p.hints_shown}/{p.hints_total}", _when(p.first_solved))
