@@ -1,7 +1,9 @@
-"""``grader export --student``: a learner distribution with no reference and no hidden case.
+"""``grader export --student``: a learner's repository with no reference and no hidden case.
 
 Each problem keeps its metadata, statement and stub; its cases.toml keeps only the visible
 cases, and expected.json holds their expected outputs (read by ``load_published_expected``).
+Around problems/ go the files that make it a repository a learner installs and is graded from
+(grader/authoring/learner_repo.py).
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.engine import wire
+from grader.authoring.learner_repo import write_learner_repo
+from grader.authoring.wheel import WheelError
 from grader.course.catalogue import Problem, load_catalogue
+from grader.engine import wire
 from grader.engine.runner import RunOptions
-from grader.grading.trusted import compute_expected
 from grader.errors import GraderError
+from grader.grading.trusted import compute_expected
 
 EXPECTED_FORMAT = 1
 
@@ -29,11 +33,14 @@ class Exported:
     outdir: Path
     slugs: tuple[str, ...]
     visible_cases: int
+    files: tuple[Path, ...] = ()  # the repository files written around problems/
 
 
 def export_student(root: Path, outdir: Path, force: bool = False, options: RunOptions = RunOptions(),
-                   progress=None) -> Exported:
-    """Write the learner distribution of the course at ``root`` into ``outdir``."""
+                   progress=None, workflow: bool = True) -> Exported:
+    """Write the learner repository of the course at ``root`` into ``outdir``: the problems, the
+    grader's wheel with a requirements.txt, a README, workspace/ and (with ``workflow``) a GitHub
+    workflow grading workspace/ on the visible cases."""
     say = progress or (lambda message: None)
     root, outdir = root.resolve(), outdir.resolve()
     _check_outdir(root, outdir, force)
@@ -46,8 +53,12 @@ def export_student(root: Path, outdir: Path, force: bool = False, options: RunOp
     for problem in catalogue.problems:
         say(f"{problem.slug}: computing expected outputs")
         count += _export_problem(problem, outdir / "problems" / problem.slug, options)
-    (outdir / "README.md").write_text(README.format(count=len(catalogue.problems)), encoding="utf-8")
-    return Exported(outdir, tuple(p.slug for p in catalogue.problems), count)
+    say("packing the grader for learners")
+    try:
+        files = write_learner_repo(outdir, catalogue.problems, workflow)
+    except WheelError as exc:
+        raise ExportError(str(exc)) from None
+    return Exported(outdir, tuple(p.slug for p in catalogue.problems), count, tuple(files))
 
 
 def _check_outdir(root: Path, outdir: Path, force: bool) -> None:
@@ -107,16 +118,3 @@ def _toml(value) -> str:
         return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
-
-README = """\
-# JAX and Flax practice problems
-
-{count} problems to solve. Install the grader (the `jax-flax-grader` package), then in this folder:
-
-    grader list                 # the problems, in order
-    grader show SLUG            # read a problem
-    grader check SLUG           # grade your copy in workspace/SLUG.py
-    grader hint SLUG            # one more hint
-
-`grader check` here runs the visible cases only; hidden cases are graded elsewhere.
-"""

@@ -83,18 +83,22 @@ def export_command(
     student: Path = typer.Option(..., "--student", help="Folder to write the learner distribution into."),
     force: bool = typer.Option(False, "--force", help="Write into the folder even if it is not empty."),
     platform: str = typer.Option("cpu", "--platform", help="JAX platform for computing expected outputs."),
+    workflow: bool = typer.Option(True, "--workflow/--no-workflow",
+                                  help="Write .github/workflows/grade.yml, grading workspace/ on every push."),
 ) -> None:
-    """Write a learner distribution: statements, stubs, visible cases and their expected outputs; no reference, no hidden case."""
+    """Write a learner repository: statements, stubs, visible cases and their expected outputs, the grader's wheel, a README and a CI workflow; no reference, no hidden case."""
     s: Session = ctx.obj
     try:
         if s.err.is_terminal:
             with s.err.status("Exporting…") as status:
-                done = export_student(s.root, student, force, RunOptions(platform=platform), progress=status.update)
+                done = export_student(s.root, student, force, RunOptions(platform=platform), progress=status.update,
+                                      workflow=workflow)
         else:
-            done = export_student(s.root, student, force, RunOptions(platform=platform))
+            done = export_student(s.root, student, force, RunOptions(platform=platform), workflow=workflow)
     except GraderError as exc:
         fail(s, f"cannot export: {exc}")
     s.out.print(f"Wrote {len(done.slugs)} problems ({done.visible_cases} visible cases) to {done.outdir}", highlight=False)
+    s.out.print("Learners start with the first command of its README.md.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

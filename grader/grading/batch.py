@@ -15,19 +15,26 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 from grader.course.catalogue import Catalogue, Problem
-from grader.grading.assess import GradeOptions, Submission, grade_files, load_published_expected, max_submission_bytes
 from grader.course.learner_file import NotGradable, open_folder, read_file, write_private
 from grader.engine.pool import WorkerPool
+from grader.grading.assess import (
+    GradeOptions,
+    Submission,
+    grade_files,
+    load_published_expected,
+    max_submission_bytes,
+)
 from grader.grading.submission import ProblemGrade, SubmissionResult, not_submitted, refused
 from grader.grading.trusted import Expected, compute_expected, trusted_jax_cache
 
 Progress = Callable[[int, int], None]  # (pairs graded so far, pairs in all)
+LEARNER_REPO_FILES = "workspace"  # where a learner repository keeps its solutions (grader/authoring/learner_repo.py)
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,8 @@ def select_problems(catalogue: Catalogue, slugs: list[str] | None) -> list[Probl
 
 def discover_learners(root: Path, shown_root: str) -> list[Learner]:
     """Every ``ROOT/<learner>/`` folder, sorted by name (hidden and ``_`` folders left out). A
-    symbolic link there is a learner too, whose every problem is refused (see ``_grade_all``)."""
+    symbolic link there is a learner too, whose every problem is refused (see ``_grade_all``).
+    A learner folder that is a clone of a learner repository is graded in its ``workspace/``."""
     root = Path(os.path.abspath(root))  # ROOT is the caller's (even a link); what is in it is the learners'
     found = [p for p in root.iterdir()
              if not p.name.startswith((".", "_")) and (p.is_symlink() or p.is_dir())]
@@ -66,8 +74,13 @@ def discover_learners(root: Path, shown_root: str) -> list[Learner]:
 
 def learner_at(folder: Path, shown: str) -> Learner:
     """The learner whose folder is ``folder`` (``grade DIR``), named after the folder itself,
-    not after where a link would lead."""
-    return Learner(learner_label(Path(os.path.abspath(folder)).name or str(folder)), folder, shown)
+    not after where a link would lead. When ``folder`` holds a ``workspace`` entry (a learner
+    repository made by ``grader export --student``), their files are the ones in it."""
+    name = learner_label(Path(os.path.abspath(folder)).name or str(folder))
+    # a link as the learner folder is refused whole, so never look through it for a workspace
+    if not os.path.islink(folder) and os.path.lexists(os.path.join(folder, LEARNER_REPO_FILES)):
+        return Learner(name, Path(folder) / LEARNER_REPO_FILES, f"{shown.rstrip('/')}/{LEARNER_REPO_FILES}")
+    return Learner(name, folder, shown)
 
 
 def learner_label(name: str) -> str:
@@ -158,7 +171,7 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
             submissions = [Submission(problems[pi], path, shown, data) for pi, path, data, shown in items]
             results = grade_files(submissions, learner_options, {s.problem.slug: expected[s.problem.slug] for s in submissions})
             return [(item, result, _digest(item[1]) == hashlib.sha256(item[2]).hexdigest())
-                    for item, result in zip(items, results)]
+                    for item, result in zip(items, results, strict=True)]
 
         by_learner: dict[int, list] = {}
         for li, pi, path, data, shown in jobs:
