@@ -208,11 +208,15 @@ def test_solving_everything_then_failing_keeps_everything_solved(course, tmp_pat
 
 def test_a_state_file_with_odd_entries_still_shows_a_status(course, tmp_path):
     folder = tmp_path / "ws"
-    Workspace(folder).update_problem(SLUG, status=None, attempts="many", hints_shown=-3, first_solved="")
-    Workspace(folder).update_problem(OTHER, status="passed")  # from a version that kept no first_solved
+    Workspace(folder).update_problem(SLUG, status=None, attempts="many", hints_shown="lots", first_solved="")
+    Workspace(folder).update_problem(OTHER, status="passed", hints_shown=-3)  # from a version without first_solved
     listing = invoke(course, folder, "list")
     assert table_cells(listing, "status") == {SLUG: "· not started", OTHER: "✓ solved"}
     assert "1/2 solved" in listing and "None" not in listing
+    summary = invoke(course, folder, "progress")
+    assert table_cells(summary, "hints") == {SLUG: "0/2", OTHER: "0/2"}
+    loop = WatchLoop.open(load_catalogue(course).problems, Workspace(folder), SLUG)
+    assert loop.hints == [] and "· not started" in render_screen(loop, 100, 30, color=False).splitlines()[0]
 
 
 @pytest.mark.slow

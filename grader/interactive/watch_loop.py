@@ -165,7 +165,7 @@ class WatchLoop:
         _, created = self.workspace.ensure_copy(self.problem)
         # a fresh copy of the stub needs no check; an existing file is checked on its next save
         self._last_digest = _digest(self.path) if created else None
-        shown = int(self.workspace.problem_state(self.problem.slug).get("hints_shown", 0))
+        shown = self.progress().get(self.problem.slug).hints_shown
         self.hints = list(self.problem.hints[:shown])
         self.message = ("You solved this one already. Press n for the next problem." if self.solved
                         else "Save your file to check it, or press c.")
