@@ -18,11 +18,11 @@ from pexpect import fdpexpect
 
 from conftest import COURSE
 from grader.course.catalogue import load_catalogue
-from grader.interactive.watch_view import render_screen
+from grader.course.workspace import Workspace
 from grader.grading.results import ProblemResult, ProblemStatus
 from grader.interactive.watch import Terminal
 from grader.interactive.watch_loop import WatchLoop
-from grader.course.workspace import Workspace
+from grader.interactive.watch_view import render_screen
 from processes import MARKER, leftovers
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
@@ -95,6 +95,14 @@ def save(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def recorded(ws: Path, slug: str, status: str, timeout: float = 60) -> None:
+    """Wait until the workspace has recorded ``status`` for ``slug``."""
+    deadline = time.monotonic() + timeout
+    while Workspace(ws).problem_state(slug).get("status") != status:
+        assert time.monotonic() < deadline, f"{slug} was never recorded as {status}"
+        time.sleep(0.1)
+
+
 def test_watch_checks_each_save_and_every_key_does_what_the_footer_says(course):
     ws = course / "workspace"
     t = watch(course)
@@ -104,6 +112,7 @@ def test_watch_checks_each_save_and_every_key_does_what_the_footer_says(course):
         assert "Multiply an array by a scalar" in screen  # the summary
         assert "0/2 solved" in screen
         t.expect("q quit")
+        t.expect("NOT IMPLEMENTED")  # the stub, checked on opening
 
         save(ws / "scale-by.py", WRONG)
         t.expect("FAILED")
@@ -129,10 +138,12 @@ def test_watch_checks_each_save_and_every_key_does_what_the_footer_says(course):
         t.term.send("n")
         screen = t.expect("scale-again · Scale it again")
         assert (ws / "scale-again.py").exists()  # opened problems get their copy of the stub
+        t.expect("NOT IMPLEMENTED")  # its stub, checked on moving to it
         t.term.send("n")
         t.expect("This is the last problem.")
         save(ws / "scale-again.py", WRONG)
         t.expect("FAILED")
+        recorded(ws, "scale-again", "failed")  # confirmed: no check runs now to cover the next message
         t.term.send("r")
         t.expect("[y/N]")
         t.term.send("x")
@@ -145,7 +156,8 @@ def test_watch_checks_each_save_and_every_key_does_what_the_footer_says(course):
         assert (ws / "scale-again.py").read_text() == (course / "problems" / "scale-again" / "stub.py").read_text()
 
         t.term.send("p")
-        t.expect("You solved this one already.")
+        t.expect("Checking scale-by")  # moving to a problem checks its file
+        t.expect("Solved! Press n for the next problem.")
         t.term.send("q")
         assert t.wait() == 0
         assert t.attrs() == t.before
@@ -155,6 +167,23 @@ def test_watch_checks_each_save_and_every_key_does_what_the_footer_says(course):
     assert state["scale-by"]["status"] == "passed" and state["scale-by"]["attempts"] == 3
     assert state["scale-by"]["hints_shown"] == 2
     assert state["scale-again"]["status"] == "failed"
+
+
+def test_watch_shows_a_verdict_on_opening_without_a_key_or_a_save(course):
+    ws = course / "workspace"
+    ws.mkdir()
+    (ws / "scale-by.py").write_text(WRONG)  # edited before watch started
+    t = watch(course)
+    try:
+        screen = t.expect("FAILED")
+        assert "scale-by · Scale an array" in screen
+        recorded(ws, "scale-by", "failed")  # the learner's own content: counted
+        t.term.send("q")
+        assert t.wait() == 0
+    finally:
+        t.close()
+    state = Workspace(ws).problem_state("scale-by")
+    assert state["status"] == "failed" and state["attempts"] == 1
 
 
 def test_watch_opens_on_the_first_unsolved_problem(course):
@@ -209,14 +238,19 @@ def _result(slug: str, status: ProblemStatus) -> ProblemResult:
 def test_the_newest_save_wins_and_no_check_starts_while_one_runs(course, tmp_path):
     ws = Workspace(tmp_path / "ws")
     loop = WatchLoop.open(load_catalogue(course).problems, ws)
-    assert loop.on_saved({loop.path}) is None  # the fresh copy of the stub is not checked
+    opening = loop.check_on_open()
+    assert opening is not None and not opening.record  # the untouched stub: shown, not counted
+    loop.on_graded(opening, _result("scale-by", ProblemStatus.NOT_IMPLEMENTED))
+    assert loop.result.status is ProblemStatus.NOT_IMPLEMENTED and "attempts" not in ws.problem_state("scale-by")
+    assert loop.on_saved({loop.path}) is None  # the stub again: checked already
     save(loop.path, WRONG)
     first = loop.on_saved({loop.path})
     assert first is not None
     save(loop.path, RIGHT)
     assert loop.on_saved({loop.path}) is None and loop.queued  # in flight: wait
     follow = loop.on_graded(first, _result("scale-by", ProblemStatus.FAILED))
-    assert follow is not None and follow.digest != first.digest and loop.result is None
+    assert follow is not None and follow.digest != first.digest
+    assert loop.result.status is ProblemStatus.NOT_IMPLEMENTED  # the out-of-date verdict is not shown
     assert loop.on_saved({loop.path}) is None  # the same content again (a second write)
     loop.on_graded(follow, _result("scale-by", ProblemStatus.PASSED))
     assert loop.result.status is ProblemStatus.PASSED and loop.message.startswith("Solved")
@@ -228,11 +262,29 @@ def test_a_verdict_for_a_problem_left_behind_is_recorded_but_not_shown(course, t
     ws = Workspace(tmp_path / "ws")
     loop = WatchLoop.open(load_catalogue(course).problems, ws)
     request = loop.on_key("c")
-    loop.on_key("n")
-    loop.on_graded(request, _result("scale-by", ProblemStatus.PASSED))
+    assert loop.on_key("n") is None  # one check at a time: the new problem's waits
+    follow = loop.on_graded(request, _result("scale-by", ProblemStatus.PASSED))
     assert loop.problem.slug == "scale-again" and loop.result is None
+    assert follow is not None and follow.problem.slug == "scale-again"  # then it is checked
     assert ws.problem_state("scale-by")["status"] == "passed"
     assert "1/2 solved" in render_screen(loop, 80, 30, color=False)
+
+
+def test_moving_checks_the_file_and_moving_back_counts_no_new_attempt(course, tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    loop = WatchLoop.open(load_catalogue(course).problems, ws)
+    save(loop.path, WRONG)
+    first = loop.check_on_open()
+    assert first.record  # the learner's own content: counted
+    loop.on_graded(first, _result("scale-by", ProblemStatus.FAILED))
+    to_next = loop.on_key("n")
+    assert to_next is not None and to_next.problem.slug == "scale-again" and not to_next.record
+    loop.on_graded(to_next, _result("scale-again", ProblemStatus.NOT_IMPLEMENTED))
+    back = loop.on_key("p")
+    assert back is not None and back.problem.slug == "scale-by" and not back.record  # checked already
+    loop.on_graded(back, _result("scale-by", ProblemStatus.FAILED))
+    assert loop.result.status is ProblemStatus.FAILED
+    assert ws.problem_state("scale-by")["attempts"] == 1 and "attempts" not in ws.problem_state("scale-again")
 
 
 def test_the_screen_fits_the_terminal(course, tmp_path):
@@ -259,8 +311,8 @@ def test_quitting_records_the_check_in_flight_first(course, tmp_path, monkeypatc
     assert loop.running is None and ws.problem_state("scale-by")["status"] == "passed"
     # a check that does not end in time is left behind, unrecorded
     monkeypatch.setattr(watch_module, "QUIT_WAIT_SECONDS", 0.2)
-    loop.on_key("n")
-    request = loop.on_key("c")
+    request = loop.on_key("n")  # moving to a problem checks its file
+    assert request is not None and request.problem.slug == "scale-again"
     watch_module._finish_running(loop, events)
     assert loop.running is request and "attempts" not in ws.problem_state("scale-again")
 

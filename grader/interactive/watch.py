@@ -18,18 +18,19 @@ import termios
 import threading
 import time
 import tty
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from grader.course.catalogue import Problem
-from grader.grading.assess import GradeOptions, grade_problem
+from grader.course.workspace import Workspace, display
 from grader.engine.live import LiveWorker
-from grader.interactive.watch_view import render_screen
+from grader.errors import GraderError
+from grader.grading.assess import GradeOptions, grade_problem
 from grader.grading.results import ProblemResult
 from grader.interactive.watch_loop import RunRequest, WatchLoop, same_verdict
-from grader.course.workspace import Workspace, display
-from grader.errors import GraderError
+from grader.interactive.watch_view import render_screen
 
 Grade = Callable[[Problem, Path], ProblemResult]
 
@@ -86,7 +87,7 @@ class Terminal:
         self.fd, self.out = fd, out
         self.saved: list | None = None
 
-    def __enter__(self) -> "Terminal":
+    def __enter__(self) -> Terminal:
         self.saved = termios.tcgetattr(self.fd)
         tty.setcbreak(self.fd, termios.TCSANOW)  # keys one by one, no echo; Ctrl-C still signals
         self.out.write(_ENTER)
@@ -130,6 +131,9 @@ def run_watch(problems: list[Problem], workspace: Workspace, slug: str | None, g
     try:
         with Terminal(fd, out) as term:
             watcher.start()
+            if quick is not None:
+                quick.prepare(loop.path)
+            _start(loop.check_on_open(), events, grade, quick)  # the verdict on opening, no save needed
             _draw(loop, term, color)
             while not loop.quit:
                 if quick is not None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from grader.course.catalogue import Problem
 from grader.course.progress import Progress, load_progress
-from grader.grading.results import ProblemResult
 from grader.course.workspace import Workspace
+from grader.grading.results import ProblemResult
 
 KEYS = (("n", "next"), ("p", "previous"), ("h", "hint"), ("s", "statement"), ("l", "list"),
         ("c", "check"), ("r", "reset"), ("q", "quit"))
@@ -27,6 +27,7 @@ class RunRequest:
     problem: Problem
     path: Path
     digest: str
+    record: bool = True  # counts in the learner's progress (not so for the untouched stub checked on opening)
 
 
 @dataclass
@@ -44,9 +45,10 @@ class WatchLoop:
     quick: bool = False  # the verdict shown is a quick one; the confirmed one is on its way
     watching: bool = False  # saves are being watched (set by the driver once its watcher runs)
     _last_digest: str | None = None  # the content of the last check started
+    _recorded: dict = field(default_factory=dict)  # slug -> the content of its last recorded check
 
     @classmethod
-    def open(cls, problems: list[Problem], workspace: Workspace, slug: str | None = None) -> "WatchLoop":
+    def open(cls, problems: list[Problem], workspace: Workspace, slug: str | None = None) -> WatchLoop:
         """Open on ``slug``, else on the first unsolved problem in track order."""
         if not problems:
             raise LookupError("this course has no problems")
@@ -61,6 +63,15 @@ class WatchLoop:
             index = [p.slug for p in problems].index(first.slug) if first else 0
         loop._go(index)
         return loop
+
+    def check_on_open(self) -> RunRequest | None:
+        """The check of the open problem's file as it stands, to start as soon as the problem is
+        shown (on opening, and on moving to it with n or p): the learner sees where they stand
+        without saving first. Checking the untouched stub, or the content recorded last in this
+        session (moving back to a problem), shows the verdict but records no attempt."""
+        digest = _digest(self.path)
+        seen = digest in (_digest(self.problem.stub_path), self._recorded.get(self.problem.slug))
+        return self._request(force=True, record=not seen)
 
     # ------------------------------------------------------------ reading
 
@@ -99,6 +110,7 @@ class WatchLoop:
             target = self.index + step
             if 0 <= target < len(self.problems):
                 self._go(target)
+                return self.check_on_open()
             else:
                 self.message = "This is the last problem." if step > 0 else "This is the first problem."
         elif key == "h":
@@ -138,10 +150,11 @@ class WatchLoop:
         """A check finished; records it and returns the next check to start, if a save came meanwhile."""
         self.running = None
         quick, self.quick = (self.result if self.quick else None), False
-        if result is not None:
+        if result is not None and request.record:
             self.workspace.record_check(request.problem.slug, result.status.value)
+            self._recorded[request.problem.slug] = request.digest
         if request.problem.slug != self.problem.slug:
-            return self._request(force=False) if self.queued else None  # the learner moved on
+            return self.check_on_open() if self.queued else None  # the learner moved on: check where they are
         if self.queued:  # the newest save wins: this verdict is already out of date
             self.queued = False
             follow = self._request(force=False)
@@ -162,15 +175,14 @@ class WatchLoop:
 
     def _go(self, index: int) -> None:
         self.index, self.view, self.result, self.queued, self.quick = index, "verdict", None, False, False
-        _, created = self.workspace.ensure_copy(self.problem)
-        # a fresh copy of the stub needs no check; an existing file is checked on its next save
-        self._last_digest = _digest(self.path) if created else None
+        self.workspace.ensure_copy(self.problem)
+        self._last_digest = None  # whatever the file holds is checked once on opening (check_on_open)
         shown = self.progress().get(self.problem.slug).hints_shown
         self.hints = list(self.problem.hints[:shown])
         self.message = ("You solved this one already. Press n for the next problem." if self.solved
-                        else "Save your file to check it, or press c.")
+                        else "Save your file to check it again, or press c.")
 
-    def _request(self, force: bool) -> RunRequest | None:
+    def _request(self, force: bool, record: bool = True) -> RunRequest | None:
         digest = _digest(self.path)
         if digest is None:
             self.message = f"{self.path.name} is missing: press r to restore it from the stub."
@@ -181,7 +193,7 @@ class WatchLoop:
         if not force and digest == self._last_digest:
             return None  # an editor's second write of the same content: checked already
         self._last_digest = digest
-        self.running = RunRequest(self.problem, self.path, digest)
+        self.running = RunRequest(self.problem, self.path, digest, record)
         self.message = f"Checking {self.problem.slug}…"
         return self.running
 
