@@ -1,7 +1,8 @@
 """How far the learner has come: one computed status per problem, read from the workspace state.
 
 Every view (``list``, ``progress``, ``watch``, ``solution``) reads its status from here, so they
-cannot disagree."""
+cannot disagree. Only checks change the status; a hint is counted beside it, and restoring the
+file from the stub (``reset``) takes nothing back."""
 
 from __future__ import annotations
 
