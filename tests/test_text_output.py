@@ -14,14 +14,24 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from grader.grading.compare import compare_tree
-from grader.grading.feedback import mismatch_message
-from grader.reporters.text import render_check
-from grader.grading.results import (CaseResult, CaseStatus, ErrorInfo, Note, ProblemResult, ProblemStatus,
-                            TraceFrame, overall_status)
 from grader.engine.wire import ArrayValue
+from grader.grading.compare import compare_tree
+from grader.grading.diagnosis import diagnose
+from grader.grading.feedback import mismatch_message
+from grader.grading.results import (
+    CaseResult,
+    CaseStatus,
+    ErrorInfo,
+    Note,
+    ProblemResult,
+    ProblemStatus,
+    TraceFrame,
+    overall_status,
+)
+from grader.reporters.text import render_check
 
 GOLDEN = Path(__file__).parent / "golden"
+ZEROED = "The kernel was never zeroed: write zeros into it with kernel[...] = jnp.zeros_like(...)."
 
 
 def render(result: ProblemResult, width: int = 80) -> str:
@@ -40,16 +50,16 @@ def failed_result() -> ProblemResult:
     hidden = compare_tree(arr([0.0, 0.0]), arr([0.25, 0.0]), 1e-5, 1e-6)
     cases = [
         CaseResult("worked-example", "visible", CaseStatus.FAILED, mismatch_message(m), mismatch=m,
-                   pitfall="kernel-not-zeroed", pitfall_message="Your output matches a known mistake: the kernel was never zeroed.",
+                   pitfall="kernel-not-zeroed", pitfall_message=ZEROED,
                    inputs={"seed": 0.0, "x": np.array([1.0, 2.0, 3.0], np.float32)},
                    expected=expected, received=received),
         CaseResult("single-layer", "visible", CaseStatus.PASSED, "passed"),
         CaseResult("deep-stack", "hidden", CaseStatus.FAILED, mismatch_message(hidden, reveal=False),
                    mismatch=hidden, pitfall="kernel-not-zeroed",
-                   pitfall_message="Your output matches a known mistake: the kernel was never zeroed."),
+                   pitfall_message=ZEROED),
     ]
     return ProblemResult("nnx-surgery-zero-layer", "Zero the last layer's kernel", overall_status(cases, False),
-                         cases, notes=[Note("DeprecationWarning: '.value' access is now deprecated.",
+                         cases, diagnoses=diagnose(cases), notes=[Note("DeprecationWarning: '.value' access is now deprecated.",
                                             "workspace/nnx-surgery-zero-layer.py:12")],
                          stdout="debug: building the model\n")
 
@@ -60,7 +70,8 @@ def error_result() -> ProblemResult:
                     hint="Scalar inputs arrive as Python floats (3 arrives as 3.0): cast with int(...) before range() or indexing.")
     cases = [CaseResult(cid, vis, CaseStatus.ERROR, "TypeError: 'float' object cannot be interpreted as an integer",
                         error=err) for cid, vis in (("worked-example", "visible"), ("deep-stack", "hidden"))]
-    return ProblemResult("nnx-surgery-zero-layer", "Zero the last layer's kernel", overall_status(cases, False), cases)
+    return ProblemResult("nnx-surgery-zero-layer", "Zero the last layer's kernel", overall_status(cases, False), cases,
+                         diagnoses=diagnose(cases))
 
 
 def not_implemented_result() -> ProblemResult:

@@ -136,7 +136,8 @@ class ValueSpec:
 
 
 LINE = Int()
-TRACE_FRAME = Record({"file": Text(), "line": LINE, "name": Text(), "code": Text(TEXT_CHARS)})
+TRACE_FRAME = Record({"file": Text(), "line": LINE, "name": Text(), "code": Text(TEXT_CHARS), "column": LINE},
+                     optional=frozenset(["column"]))  # column: where a syntax error's caret points
 ERROR = Record({"type": Text(), "module": Text(), "message": Text(TEXT_CHARS), "not_implemented": Flag(),
                 "frames": ListOf(TRACE_FRAME, 100)})
 WARNINGS = ListOf(Record({"category": Text(), "message": Text(TEXT_CHARS), "file": Text(), "line": LINE}), 100)

@@ -52,6 +52,12 @@ def _safe_str(obj) -> str:
 
 def describe_exception(exc: BaseException) -> dict:
     frames = traceback.extract_tb(exc.__traceback__)[-MAX_FRAMES:]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        # the file could not be compiled: the place is the learner's line, not importlib's frames
+        return {"type": _safe_str(type(exc).__name__)[:MAX_NAME], "module": _safe_str(type(exc).__module__)[:MAX_NAME],
+                "message": _safe_str(exc.msg), "not_implemented": False,
+                "frames": [{"file": str(exc.filename)[:MAX_NAME], "line": exc.lineno or 0, "name": "<module>",
+                            "code": (exc.text or "").rstrip("\n")[:300], "column": max(0, int(exc.offset or 0))}]}
     return {
         "type": _safe_str(type(exc).__name__)[:MAX_NAME],
         "module": _safe_str(type(exc).__module__)[:MAX_NAME],

@@ -16,6 +16,7 @@ from grader.grading import feedback, redaction
 from grader.engine import wire
 from grader.course.catalogue import Case, Pitfall, Problem, build_args
 from grader.grading.compare import Mismatch, compare_tree
+from grader.grading.diagnosis import choose_pitfalls, diagnose
 from grader.course.learner_file import NotGradable, max_bytes_from_env, private_folder, read_file, write_private
 from grader.grading.requirements import requirement_entries, take_records
 from grader.grading.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
@@ -230,8 +231,8 @@ def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None
     elif not shared and hidden.load_problems.get(key) is not None:
         load_problem = hidden.load_problems[key]
         result.message, result.load_error = _hidden_load_message(load_problem, problem, vouched, clean is None)
-    for case in plan.cases:
-        result.cases.append(_case_result(problem, case, calls[case.id], expected, plan.pitfalls, vouched))
+    graded = [_case_result(problem, case, calls[case.id], expected, plan.pitfalls, vouched) for case in plan.cases]
+    result.cases = _told_pitfalls(graded, plan.pitfalls)
     result.cases += requirement_entries(problem, calls, records, expected, plan.pitfalls)
     result.status = overall_status(result.cases, load_problem is not None)
     if load_problem is not None and load_problem.kind == "timeout":
@@ -242,8 +243,18 @@ def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None
                         else c for c in result.cases]
     if result.status is ProblemStatus.NOT_IMPLEMENTED:
         result.message = f"{problem.entry_point} is not implemented yet: replace `raise NotImplementedError` with your solution."
+    elif load_problem is None:
+        result.diagnoses = diagnose(result.cases)
     result.seconds = seconds
     return result
+
+
+def _told_pitfalls(graded: list[tuple[CaseResult, list[Pitfall]]], pitfalls: list[Pitfall]) -> list[CaseResult]:
+    """The case results, each naming the one known mistake told for it (see ``choose_pitfalls``)."""
+    told = choose_pitfalls({case.id: [p.id for p in matched] for case, matched in graded})
+    messages = {p.id: p.message for p in pitfalls}
+    return [replace(case, pitfall=told.get(case.id), pitfall_message=messages.get(told.get(case.id), ""))
+            for case, _ in graded]
 
 
 def _targets(report: RunReport) -> set[str]:
@@ -266,9 +277,12 @@ def _load_message(lp, problem: Problem, learner_file: str, display: str):
                 f"define it with the arguments ({', '.join(a.name for a in problem.args)}).", None)
     if lp.kind == "raised":
         err = feedback.error_info(lp.error or {}, learner_file, display)
-        what = "has a syntax error" if err.type in ("SyntaxError", "IndentationError", "TabError") \
-            else "raised an error while being imported"
-        return f"{display} {what}: {feedback.error_message(err)}", err
+        line = next((f.line for f in reversed(err.frames) if f.file == display), 0)
+        where = f" on line {line}" if line else ""
+        if err.type in feedback.SYNTAX_ERRORS:
+            return f"{display} has a syntax error{where}, so no case could run.", err
+        return f"{display} raised {err.type}{where} while being imported, so no case could run.", \
+            replace(err, hint=err.hint or feedback.GENERIC_ERROR_FIX)
     if lp.kind == "timeout":
         return f"{display} took too long to import ({feedback.clean_text(lp.detail)}); is there a loop at the top level?", None
     return f"{display} stopped the grader's process while being imported: {feedback.clean_text(lp.detail)}.", None
@@ -290,7 +304,9 @@ def _hidden_load_message(lp, problem: Problem, v: redaction.Vouched, only: bool)
 
 
 def _case_result(problem: Problem, case: Case, call, expected: Expected, pitfalls: list[Pitfall],
-                 v: redaction.Vouched) -> CaseResult:
+                 v: redaction.Vouched) -> tuple[CaseResult, list[Pitfall]]:
+    """The case's result, and every known mistake its outcome matches (the one told is chosen
+    later, looking at all the cases)."""
     visible = not case.hidden
     base = dict(id=case.id, visibility=case.visibility, points=case.points,
                 inputs=_shown_inputs(problem, case) if visible else None,
@@ -298,53 +314,52 @@ def _case_result(problem: Problem, case: Case, call, expected: Expected, pitfall
     # a hidden call's own timing is the learner's to choose: it is not shown
     seconds = call.seconds if call is not None and visible else 0.0
     if call is None or call.outcome == "not_run":
-        return CaseResult(status=CaseStatus.ERROR, message="not run: the file could not be loaded", **base)
+        return CaseResult(status=CaseStatus.ERROR, message="not run: the file could not be loaded", **base), []
     if call.outcome in ("timeout", "crashed"):
         detail = feedback.clean_text(call.detail) if visible else redaction.hidden_detail(
             call.detail, "the time limit ran out" if call.outcome == "timeout" else "the worker ended without a result")
         status, what = (CaseStatus.TIMEOUT, "took too long") if call.outcome == "timeout" else (CaseStatus.ERROR, "no result")
-        return CaseResult(status=status, message=f"{what}: {detail}", **base)
+        return CaseResult(status=status, message=f"{what}: {detail}", **base), []
     if call.outcome == "raised":
         raw = call.error or {}
         err = feedback.error_info(raw, v.learner_file, v.display) if visible else redaction.hidden_error(raw, v)
-        pitfall = _match_raised(str(raw.get("type", "")), str(raw.get("message", "")), case, expected, pitfalls)
+        matched = _match_raised(str(raw.get("type", "")), str(raw.get("message", "")), case, expected, pitfalls)
         return CaseResult(status=CaseStatus.ERROR, message=feedback.error_message(err), error=err,
-                          pitfall=pitfall.id if pitfall else None,
-                          pitfall_message=pitfall.message if pitfall else "", seconds=seconds, **base)
+                          seconds=seconds, **base), matched
     want = expected.reference[case.id]
     mismatch = compare_tree(want, call.output, problem.rtol, problem.atol)
     received = call.output if visible else None
     if mismatch is None:
         return CaseResult(status=CaseStatus.PASSED, message="passed", seconds=seconds,
-                          received=received, **base)
-    pitfall = _match_output(call.output, case, expected, pitfalls, problem)
+                          received=received, **base), []
+    matched = _match_output(call.output, case, expected, pitfalls, problem)
     return CaseResult(status=CaseStatus.FAILED, message=feedback.mismatch_message(mismatch, reveal=visible),
                       mismatch=mismatch if visible else Mismatch(mismatch.path, mismatch.kind, "", ""),
-                      pitfall=pitfall.id if pitfall else None,
-                      pitfall_message=pitfall.message if pitfall else "", seconds=seconds,
-                      received=received, **base)
+                      seconds=seconds, received=received, **base), matched
 
 
-def _match_output(output, case: Case, expected: Expected, pitfalls: list[Pitfall], problem: Problem):
+def _match_output(output, case: Case, expected: Expected, pitfalls: list[Pitfall], problem: Problem) -> list[Pitfall]:
+    matched = []
     for p in pitfalls:
         theirs = expected.pitfalls.get(p.id, {}).get(case.id)
         if theirs is None or isinstance(theirs, Raised):
             continue
         if compare_tree(theirs, output, problem.rtol, problem.atol) is None:
-            return p
-    return None
+            matched.append(p)
+    return matched
 
 
-def _match_raised(etype: str, message: str, case: Case, expected: Expected, pitfalls: list[Pitfall]):
+def _match_raised(etype: str, message: str, case: Case, expected: Expected, pitfalls: list[Pitfall]) -> list[Pitfall]:
+    matched = []
     for p in pitfalls:
         if p.exception_type is not None:
             if p.exception_type == etype and re.search(p.exception_match, message):
-                return p
+                matched.append(p)
             continue
         theirs = expected.pitfalls.get(p.id, {}).get(case.id)
         if isinstance(theirs, Raised) and theirs.matches(etype, message):
-            return p
-    return None
+            matched.append(p)
+    return matched
 
 
 def _shown_inputs(problem: Problem, case: Case) -> dict:

@@ -31,6 +31,7 @@ class TraceFrame:
     line: int
     name: str
     code: str
+    column: int = 0  # 1-based column a syntax error points at (0: none), for the caret
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,22 @@ class CaseResult:
     @property
     def full_message(self) -> str:
         """The message with the known mistake it matches, if any."""
-        return f"{self.message} — {self.pitfall_message}" if self.pitfall_message else self.message
+        return f"{self.message} — likely cause: {self.pitfall_message}" if self.pitfall_message else self.message
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One explanation shared by the failing cases it lists: what came back (against what was
+    expected), and what to try. Built from the case results, so hidden cases stay redacted."""
+
+    kind: str  # pitfall | error | mismatch | requirement | other
+    title: str  # "Known mistake", "TypeError at learner.py:9", "Wrong shape", ...
+    found: str  # what came back, against what was expected
+    fix: str  # what to try
+    cases: tuple[str, ...]
+    error: ErrorInfo | None = None  # the traceback, told once for every case listed
+    pitfall: str | None = None
+    example: str | None = None  # a visible case of the group whose inputs and outputs can be shown
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,7 @@ class ProblemResult:
     message: str = ""  # problem-level explanation (load errors, not implemented, ...)
     load_error: ErrorInfo | None = None
     notes: list[Note] = field(default_factory=list)
+    diagnoses: list[Diagnosis] = field(default_factory=list)  # most cases first; see grader/grading/diagnosis.py
     stdout: str = ""
     stderr: str = ""
     streams_truncated: bool = False

@@ -7,7 +7,6 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.reporters.text import STATUS_STYLE
-from grader.grading.results import CaseStatus
 from grader.grading.submission import SubmissionResult, Threshold
 
 
@@ -29,17 +28,20 @@ def render_submission(submission: SubmissionResult, threshold: Threshold, consol
         console.print(Text(f"{result.slug}", style="bold"))
         if result.message:
             console.print(Text(f"  {result.message}"))
-        shown = {result.message}
-        for case in result.cases:
-            if case.status in (CaseStatus.PASSED, CaseStatus.NOT_SUBMITTED) or case.full_message in shown:
-                continue
-            shown.add(case.full_message)
-            hidden = " (hidden)" if case.visibility == "hidden" else ""
-            line = Text(f"  {case.id}{hidden}: {case.full_message}")
-            if case.error is not None and case.error.frames:
-                where = case.error.frames[-1]
+        if result.load_error is not None and result.load_error.hint:
+            console.print(Text(f"    Try: {result.load_error.hint}", style="cyan"))
+        for d in result.diagnoses:
+            cases = {c.id: c for c in result.cases}
+            hidden = sum(1 for cid in d.cases if cases[cid].visibility == "hidden")
+            shown = [cid for cid in d.cases if cases[cid].visibility != "hidden"]
+            covers = ", ".join(shown + ([f"{hidden} hidden"] if hidden else []))
+            line = Text(f"  {d.title} ({covers}): {d.found}")
+            if d.error is not None and d.error.frames:
+                where = d.error.frames[-1]
                 line.append(f"  [{where.file}:{where.line}]", style="dim")
             console.print(line)
+            if d.fix:
+                console.print(Text(f"    {'Likely cause' if d.kind == 'pitfall' else 'Try'}: {d.fix}", style="cyan"))
     _total(submission.score, submission.max_score, threshold.met(submission), threshold, console)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from rich.console import Console, Group
 from rich.markdown import Markdown
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -29,30 +30,37 @@ VERDICT = {
     ProblemStatus.NOT_IMPLEMENTED: "NOT IMPLEMENTED",
     ProblemStatus.NOT_SUBMITTED: "NOT SUBMITTED",
 }
-MAX_DETAILED = 2  # visible failing cases shown with inputs, expected and received
+MAX_DETAILED = 2  # visible cases shown with inputs, expected and received (one per diagnosis)
+INDENT = (0, 0, 0, 2)
 
 
 def render_check(result: ProblemResult, console: Console) -> None:
     symbol, style = STATUS_STYLE[result.status.value]
+    verdict = f"{symbol} {VERDICT[result.status]}"
+    score = f"{_num(result.score)}/{_num(result.max_score)} cases"
+    title = result.title
+    room = console.width - len(result.slug) - len(verdict) - len(score) - 9
+    if len(title) > room:  # the verdict stays on the first line
+        title = title[:max(0, room - 1)] + "…"
     head = Text()
     head.append(f"{result.slug}", style="bold")
-    head.append(f" · {result.title}   ")
-    head.append(f"{symbol} {VERDICT[result.status]}", style=f"bold {style}")
-    head.append(f"   {_num(result.score)}/{_num(result.max_score)} cases")
+    head.append(f" · {title}   ")
+    head.append(verdict, style=f"bold {style}")
+    head.append(f"   {score}")
     console.print(head)
     if result.message:
         console.print(Text(result.message, style=style))
     if result.load_error is not None:
         _render_traceback(result.load_error, console)
+        _render_fix(result.load_error.hint, console)
     if result.status is not ProblemStatus.NOT_IMPLEMENTED and result.load_error is None and result.cases:
-        console.print(_case_table(result.cases))
-        _render_pitfalls(result.cases, console)
-        _render_details(result.cases, console)
+        console.print(_case_table(result, console.width))
+        _render_diagnoses(result, console)
     if result.notes:
         console.print(Text("Notes (these do not change the verdict):", style="bold"))
         for note in result.notes:
             where = f"  [{note.location}]" if note.location else ""
-            console.print(Text(f"  • {note.message}{where}", style="dim"))
+            console.print(Padding(Text(f"• {note.message}{where}", style="dim"), INDENT))
     if result.stdout.strip() or result.stderr.strip():
         _render_streams(result, console)
     if result.only_visible:
@@ -62,72 +70,104 @@ def render_check(result: ProblemResult, console: Console) -> None:
         console.print(Text("Well done: every case passed.", style="green"))
 
 
-def _case_table(cases: list[CaseResult]) -> Table:
+def _case_table(result: ProblemResult, width: int) -> Table:
+    """One line per case: its status and the diagnosis that explains it (cut to fit ``width``)."""
+    told = {cid: n for n, d in enumerate(result.diagnoses, 1) for cid in d.cases}
+    status = max(len(c.status.value) for c in result.cases)
+    # three gaps of two spaces between the four columns; a very long name gives way first
+    labels = [_cut(c.id + (" (hidden)" if c.visibility == "hidden" else ""), width - 1 - status - 6 - 8)
+              for c in result.cases]
+    room = width - 1 - max(map(len, labels)) - status - 6
     table = Table(show_header=False, box=None, pad_edge=False, padding=(0, 1))
-    table.add_column(width=1, no_wrap=True)
+    table.add_column(width=1, min_width=1, no_wrap=True)
+    table.add_column(no_wrap=True, overflow="ellipsis")
     table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(overflow="fold")
-    previous = None
-    for c in cases:
+    table.add_column(no_wrap=True, overflow="ellipsis")
+    for c, label in zip(result.cases, labels, strict=True):
         symbol, style = STATUS_STYLE[c.status.value]
-        label = c.id + (" (hidden)" if c.visibility == "hidden" else "")
-        message = "" if c.status is CaseStatus.PASSED else c.message
-        if message and message == previous:
-            shown = Text("same as above", style="dim")
+        n = told.get(c.id)
+        if n:
+            why = f"see {n}: {result.diagnoses[n - 1].title}" if len(result.diagnoses) > 1 \
+                else result.diagnoses[0].title
         else:
-            shown = Text(message)
-        previous = message or None
-        table.add_row(Text(symbol, style=style), label, Text(c.status.value, style=style), shown)
+            why = "" if c.status is CaseStatus.PASSED else c.message
+        why = _cut(why, room) if room >= 8 else ""  # too narrow: the diagnoses below still tell it
+        table.add_row(Text(symbol, style=style), label, Text(c.status.value, style=style), Text(why, style="dim"))
     return table
 
 
-def _render_pitfalls(cases: list[CaseResult], console: Console) -> None:
-    seen: dict[str, list[str]] = {}
-    messages = {}
-    for c in cases:
-        if c.pitfall:
-            seen.setdefault(c.pitfall, []).append(c.id)
-            messages[c.pitfall] = c.pitfall_message
-    for pid, ids in seen.items():
-        console.print(Text(f"Known mistake ({len(ids)} case{'s' if len(ids) > 1 else ''}): {messages[pid]}",
-                           style="magenta"))
+def _cut(text: str, room: int) -> str:
+    return text if len(text) <= room else text[:max(0, room - 1)] + "…"
 
 
-def _render_details(cases: list[CaseResult], console: Console) -> None:
-    shown_errors: set[tuple[str, str]] = set()
+def _render_diagnoses(result: ProblemResult, console: Console) -> None:
+    cases = {c.id: c for c in result.cases}
     detailed = 0
-    for c in cases:
-        if c.status is CaseStatus.PASSED:
-            continue
-        if c.error is not None and (c.error.type, c.error.message) not in shown_errors:
-            shown_errors.add((c.error.type, c.error.message))
-            console.print(Text(f"Case {c.id}:", style="bold"))
-            _render_traceback(c.error, console)
-        if c.visibility == "visible" and c.inputs is not None and detailed < MAX_DETAILED:
+    for n, d in enumerate(result.diagnoses, 1):
+        number = f"{n}. " if len(result.diagnoses) > 1 else ""
+        heading = Text(f"{number}{d.title}", style="bold magenta" if d.pitfall else "bold")
+        heading.append(f" · {_covers(d.cases, cases, len(result.cases))}", style="bold")
+        console.print(heading)
+        if d.error is not None:
+            _render_traceback(d.error, console)
+        elif d.found:
+            # a requirement's message says what was needed in its own words
+            console.print(Padding(Text(d.found if d.kind == "requirement" else f"Got: {d.found}"), INDENT))
+        _render_fix(d.fix, console, "Likely cause" if d.pitfall else "Try")
+        example = cases.get(d.example) if d.example else None
+        if example is not None and detailed < MAX_DETAILED:
             detailed += 1
-            console.print(Text(f"Visible case {c.id}:", style="bold"))
-            args = ", ".join(f"{k}={_short(v)}" for k, v in c.inputs.items())
-            console.print(Text(f"  inputs:   {args}"))
-            if c.expected is not None:
-                console.print(Text(f"  expected: {_short(c.expected)}"))
-            if c.received is not None:
-                console.print(Text(f"  received: {_short(c.received)}"))
+            _render_example(example, console)
+
+
+def _covers(ids: tuple[str, ...], cases: dict[str, CaseResult], total: int) -> str:
+    """Which cases a diagnosis covers, in a line: visible ones by name, hidden ones counted."""
+    if len(ids) == total > 1:
+        return f"all {total} cases"
+    shown = [i for i in ids if cases[i].visibility != "hidden"]
+    hidden = len(ids) - len(shown)
+    parts = shown[:3] + ([f"{len(shown) - 3} more"] if len(shown) > 3 else [])
+    if hidden:
+        parts.append(f"{hidden} hidden" if shown else f"{hidden} hidden case{'s' if hidden > 1 else ''}")
+    listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+    return listed
+
+
+def _render_fix(fix: str, console: Console, label: str = "Try") -> None:
+    if fix:
+        console.print(Padding(Text(f"{label}: {fix}", style="cyan"), INDENT))
+
+
+def _render_example(c: CaseResult, console: Console) -> None:
+    lines = [f"Visible case {c.id}:",
+             "  inputs:   " + ", ".join(f"{k}={_short(v)}" for k, v in (c.inputs or {}).items())]
+    if c.error is None:
+        if c.expected is not None:
+            lines.append(f"  expected: {_short(c.expected)}")
+        lines.append(f"  received: {_short(c.received)}")
+    for line in lines:
+        console.print(Padding(Text(line), INDENT))
 
 
 def _render_traceback(err, console: Console) -> None:
     if err.not_implemented:
         return
+    lines: list[tuple[str, str]] = []
     if err.frames:
-        console.print(Text("  Traceback (your code):", style="dim"))
+        lines.append(("Traceback (your code):", "dim"))
         for f in err.frames:
-            console.print(Text(f"    {f.file}:{f.line} in {f.name}", style="dim"))
-            if f.code:
-                console.print(Text(f"      {f.code.strip()}"))
+            lines.append((f"  {f.file}:{f.line}" + (f" in {f.name}" if f.name != "<module>" else ""), "dim"))
+            code = f.code.rstrip()
+            if code.strip():
+                lines.append((f"    {code.strip()}", ""))
+                if f.column:
+                    # the caret under the column Python points at, as Python prints it
+                    lead = len(code) - len(code.lstrip())
+                    lines.append(("    " + " " * max(0, f.column - 1 - lead) + "^", "red"))
     first = err.message.strip().splitlines()[0] if err.message.strip() else ""
-    console.print(Text(f"  {err.type}: {first}", style="red"))
-    if err.hint:
-        console.print(Text(f"  Hint: {err.hint}", style="cyan"))
+    lines.append((f"{err.type}: {first}" if first else err.type, "red"))
+    for text, style in lines:
+        console.print(Padding(Text(text, style=style), INDENT))
 
 
 def _render_streams(result: ProblemResult, console: Console) -> None:
