@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.engine import wire, worlds
+
 MAX_MESSAGE = 2000
 MAX_FRAMES = 40
 MAX_NAME = 300  # class, module, file and function names: the grader refuses frames with longer ones
@@ -69,6 +70,27 @@ def describe_exception(exc: BaseException) -> dict:
             for f in frames
         ],
     }
+
+
+@contextlib.contextmanager
+def capture_warnings(learner_files: set[str]):
+    """Record every warning raised inside the block. One raised in a library on behalf of the
+    learner's code (Flax's ``.value`` setter warns from its own ``__setattr__``) is placed at the
+    innermost line of a learner file on the stack, so that the learner sees where it came from."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+
+        def record(message, category, filename, lineno, file=None, line=None):
+            if filename not in learner_files:
+                frame = sys._getframe(1)
+                while frame is not None and frame.f_code.co_filename not in learner_files:
+                    frame = frame.f_back
+                if frame is not None:
+                    filename, lineno, line = frame.f_code.co_filename, frame.f_lineno, None
+            caught.append(warnings.WarningMessage(message, category, filename, lineno, file, line))
+
+        warnings.showwarning = record  # put back by catch_warnings on leaving
+        yield caught
 
 
 def describe_warnings(caught) -> list[dict]:
@@ -254,10 +276,10 @@ def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run
     recorder = worlds.process_recorder()
     if any(d.get("record") for d in directives.values()):
         recorder.install()  # before any file loads, so the names it imports are the recorded ones
+    learner_files = {t["path"] for t in request["targets"]}
     for t_index, target in enumerate(request["targets"]):
         name = target["name"]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with capture_warnings(learner_files) as caught:
             try:
                 # a worker given a share of the cases keeps quiet while loading: another one
                 # shows what the import printed
@@ -277,8 +299,7 @@ def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run
             directive = directives[case_id]
             given = {"given": directive["given"]} if "given" in directive else {}
             channel.send({"event": "start", "target": name, "case": case["id"]})
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
+            with capture_warnings(learner_files) as caught:
                 began = time.perf_counter()
                 try:
                     recording = recorder.recording() if directive.get("record") else contextlib.nullcontext()
