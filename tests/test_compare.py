@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from grader.grading.compare import compare_tree, outputs_equal
 from grader.engine.wire import ArrayValue, OpaqueValue
+from grader.grading.compare import compare_tree, outputs_equal
 
 
 def arr(values, dtype=np.float32, origin="jax"):

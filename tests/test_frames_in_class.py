@@ -4,14 +4,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 import json
 import shutil
 
+import pytest
+
+from conftest import FIXTURES, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
-from conftest import FIXTURES, run_cli
 
 COURSE = FIXTURES / "grade" / "course"
 HOSTILE = FIXTURES / "hostile"

@@ -14,7 +14,6 @@ import io
 import json
 import os
 import re
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -25,13 +24,13 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from conftest import COURSE, FIXTURES, run_cli
+from grader.course.catalogue import load_catalogue
 from grader.grading import redaction
 from grader.grading.batch import BatchOptions, grade_folder, select_problems
-from grader.course.catalogue import load_catalogue
+from grader.grading.submission import Threshold
 from grader.reporters import github
 from grader.reporters.formats import render_machine
 from grader.reporters.grade_text import render_submission
-from grader.grading.submission import Threshold
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
@@ -126,7 +125,7 @@ def secrets(course: Path, slug: str) -> set[str]:
     """Texts that only a hidden input of ``slug`` could have made, as the learner files write them."""
     found = set()
     for values in _inputs(course, slug, hidden=True):
-        for name, array in values.items():
+        for _name, array in values.items():
             if array.ndim == 0:
                 found |= {f"F={float(array)!r}", f"Leak_{int(abs(float(array)) * 10)}",
                           f"fn_{int(abs(float(array)) * 10)}", f"Leak_w{int(abs(float(array)) * 10)}"}

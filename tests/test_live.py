@@ -9,15 +9,15 @@ import threading
 import pytest
 
 from conftest import COURSE
-from grader.engine import sandbox
 from grader.course.catalogue import load_catalogue
-from grader.grading.assess import GradeOptions, grade_problem
+from grader.course.workspace import Workspace
+from grader.engine import sandbox
 from grader.engine.live import LiveWorker
-from grader.grading.results import ProblemStatus
 from grader.engine.runner import RunOptions, spawn_worker
+from grader.grading.assess import GradeOptions, grade_problem
+from grader.grading.results import ProblemStatus
 from grader.interactive.watch import QuickCheck, _start, grader_for
 from grader.interactive.watch_loop import WatchLoop
-from grader.course.workspace import Workspace
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -6,22 +6,27 @@ from __future__ import annotations
 import re
 import shutil
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import COURSE, FIXTURES, REPO, run_cli
-from grader.course.catalogue import load_problem
 from grader.authoring.mutant_operators import OPERATORS, mutants_of
-from grader.authoring.mutants import (MutantResult, MutantStatus, MutationReport, judge, parse_equivalences,
-                            stale_findings)
-from grader.grading.requirements import Alternative, Requirement
+from grader.authoring.mutants import (
+    MutantResult,
+    MutantStatus,
+    MutationReport,
+    judge,
+    parse_equivalences,
+    stale_findings,
+)
+from grader.course.catalogue import load_problem
 from grader.course.schema import Finding, MetadataError
 from grader.engine.session import Call, LoadProblem, RunReport
-from grader.grading.trusted import Expected
 from grader.engine.wire import ArrayValue
 from grader.engine.worlds import RECORD_KEY
+from grader.grading.requirements import Alternative, Requirement
+from grader.grading.trusted import Expected
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
@@ -136,7 +141,9 @@ def test_ids_are_stable_across_runs_and_edits_below():
 
 def test_id_changes_when_its_line_changes():
     edited = SOURCE.replace("k = key(seed)", "k = key(seed)  # edited")
-    seed = lambda src: next(m.id for m in mutants_of(src) if m.operator == "seed")
+    def seed(src):
+        return next(m.id for m in mutants_of(src) if m.operator == "seed")
+
     assert seed(SOURCE) != seed(edited)
     assert seed(SOURCE).split("#")[0] == seed(edited).split("#")[0]  # same operator, line and column
 
@@ -195,7 +202,9 @@ def test_stale_claim_names_field_and_where_the_mutant_moved():
 
 def test_judge_by_load_raise_tolerance_and_agreement():
     problem = load_problem(MUTANT_COURSE, SLUG)
-    out = lambda values: ArrayValue(np.array(values, dtype=np.float32), "jax")
+    def out(values):
+        return ArrayValue(np.array(values, dtype=np.float32), "jax")
+
     expected = Expected(reference={"a": out([1.0, 2.0]), "b": out([3.0])})
     run = RunReport()
     run.load_problems["bad"] = LoadProblem("raised", error={"type": "NameError", "message": "name 'y' is not defined"})
@@ -216,7 +225,9 @@ def test_judge_kills_a_mutant_that_breaks_a_requirement():
     out = ArrayValue(np.array([1.0], dtype=np.float32), "jax")
     expected = Expected(reference={"a": out, "b": out})
     requirement = Requirement("splits", "Call nnx.split.", 1.0, (Alternative(("nnx.split",), ()),))
-    recorded = lambda count: {"output": out, RECORD_KEY: {"nnx.split": count}}
+    def recorded(count):
+        return {"output": out, RECORD_KEY: {"nnx.split": count}}
+
     run = RunReport()
     run.calls.update({("keeps", "a"): Call("returned", output=recorded(1)),
                       ("keeps", "b"): Call("returned", output=recorded(1)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 
 import nbformat
@@ -13,9 +14,10 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
-from conftest import COURSE
-from grader.interactive.function_source import SourceUnavailable, rebuild_module
+from conftest import COURSE, stop_daemons
 from grader.course.workspace import Workspace
+from grader.interactive.function_source import SourceUnavailable, rebuild_module
+from processes import daemon_pids
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
@@ -84,6 +86,58 @@ def test_check_in_a_notebook_grades_a_function_using_a_class_from_another_cell(k
     assert state["attempts"] == 3 and state["first_solved"] and state["status"] == "failed"
 
 
+# ---------------------------------------------------------------- from a plain script
+
+# what the function shows about the process it runs in: forked by the check daemon (which has
+# grader.engine.daemon loaded), or started some other way
+SCRIPT = """
+import os, sys
+from grader import check
+
+def scale_by(x, factor):
+    print("forked by the daemon:", "grader.engine.daemon" in sys.modules)
+    return x * factor
+
+for _ in range(2):
+    verdict = check("scale-by", scale_by, record=False)
+    print("passed:", verdict.passed)
+"""
+
+
+def _script(tmp_path, cache, daemon: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "script.py"
+    path.write_text(SCRIPT)
+    env = dict(os.environ, GRADER_ROOT=str(COURSE), GRADER_CACHE_DIR=str(cache), GRADER_DAEMON=daemon,
+               NO_COLOR="1", COLUMNS="100")
+    return subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_check_from_a_plain_script_prints_its_verdict(tmp_path):
+    proc = _script(tmp_path, tmp_path / "cache", daemon="0")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("PASSED") == 2 and proc.stdout.count("4/4 cases") == 2
+    assert "sent by value with cloudpickle" in proc.stdout
+    assert "forked by the daemon: False" in proc.stdout  # GRADER_DAEMON=0: started afresh
+
+
+def test_repeated_checks_are_served_by_one_daemon(tmp_path):
+    cache = tmp_path / "cache"
+    try:
+        first = _script(tmp_path, cache, daemon="1")
+        assert first.returncode == 0, first.stderr
+        pids = daemon_pids(cache)
+        assert len(pids) == 1  # the first check started it, the second found it running
+        again = _script(tmp_path, cache, daemon="1")
+        assert again.returncode == 0, again.stderr
+        assert daemon_pids(cache) == pids  # a new kernel session reaches the same daemon
+        for proc in (first, again):
+            assert proc.stdout.count("forked by the daemon: True") == 2, proc.stdout
+            assert "forked by the daemon: False" not in proc.stdout
+    finally:
+        stop_daemons(cache)
+
+
 # ---------------------------------------------------------------- source rebuilding, in-process
 
 OFFSET = 1.5
@@ -104,7 +158,6 @@ def quadruple(x, factor):
 
 
 import jax.numpy as jnp  # noqa: E402  (after use on purpose: the rebuilt module must import it first)
-
 
 
 def test_rebuilt_module_puts_what_a_function_needs_before_it():

@@ -23,9 +23,9 @@ from conftest import COURSE, FIXTURES, run_cli
 from grader.grading.batch import learner_label
 from grader.grading.feedback import clean_text
 from grader.grading.gradebook import gradebook_csv
-from grader.reporters.grade_text import render_class, render_submission
 from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 from grader.grading.submission import ProblemGrade, SubmissionResult, Threshold
+from grader.reporters.grade_text import render_class, render_submission
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

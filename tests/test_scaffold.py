@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.course.catalogue import load_cases, load_problem
 from grader.authoring.scaffold import ScaffoldError, new_problem
+from grader.course.catalogue import load_cases, load_problem
 
 GOOD = Path(__file__).resolve().parent / "fixtures" / "broken" / "course"
 

@@ -37,7 +37,7 @@ def graded(request):
     selected = " ".join(item.nodeid for item in request.session.items)
     jobs = [j for j in jobs if j[0] in selected or j[1].stem in selected]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip([j[1] for j in jobs], pool.map(_grade, jobs)))
+        results = dict(zip([j[1] for j in jobs], pool.map(_grade, jobs), strict=True))
     return results
 
 

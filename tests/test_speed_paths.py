@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE
-from grader.engine import cache as engine_cache
-from grader.grading import trusted
 from grader.course.catalogue import load_catalogue
-from grader.grading.assess import GradeOptions, grade_problem
+from grader.engine import cache as engine_cache
 from grader.engine.pool import WorkerPool
 from grader.engine.runner import RunOptions
+from grader.grading import trusted
+from grader.grading.assess import GradeOptions, grade_problem
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

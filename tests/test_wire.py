@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from grader.engine import wire
+
+
 def classify(v):
     return ("numpy", v) if type(v) is np.ndarray else None
 

@@ -16,8 +16,8 @@ import ast
 import copy
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 # In the order they are listed (and applied at one spot): what each one does.
 OPERATORS = {
@@ -357,7 +357,7 @@ def _write(tree: ast.AST, text: _Text, mutation: _Mutation) -> str | None:
 def _replaced(tree: ast.AST, edits: tuple[_Edit, ...]) -> ast.AST:
     """A copy of ``tree`` with each edited node replaced."""
     twin = copy.deepcopy(tree)
-    twins = {id(a): b for a, b in zip(ast.walk(tree), ast.walk(twin))}
+    twins = {id(a): b for a, b in zip(ast.walk(tree), ast.walk(twin), strict=True)}
     wanted = {id(twins[id(e.node)]): copy.deepcopy(e.new) for e in edits}
     for owner in list(ast.walk(twin)):
         for field, value in ast.iter_fields(owner):
@@ -376,7 +376,7 @@ def _describe(text: _Text, mutation: _Mutation, written: str, ids: set) -> Mutan
     column = len(text.data[text.starts[line - 1]:start].decode("utf-8")) + 1
     old = " ".join(text.data[start:end].decode("utf-8").split())
     new = " ".join(data[start:end + delta].decode("utf-8").split())
-    digest = hashlib.sha256(f"{_line(text.data.decode('utf-8'), line)}\n{_line(written, line)}".encode("utf-8"))
+    digest = hashlib.sha256(f"{_line(text.data.decode('utf-8'), line)}\n{_line(written, line)}".encode())
     digest = digest.hexdigest()[:6]
     mutant_id = base = f"{mutation.operator}@{line}:{column}#{digest}"
     n = 2

@@ -26,22 +26,22 @@ import difflib
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import Callable
 
-from grader.course.catalogue import Problem, load_problem
-from grader.grading.compare import compare_tree
 from grader.authoring.mutant_operators import Mutant, mutants_of
-from grader.grading.requirements import Requirement, load_requirements, unmet
+from grader.course.catalogue import Problem, load_problem
+from grader.course.schema import Field, Finding, HasFindings, MetadataError, check_table, one_of, read_toml
 from grader.engine.limits import Limits
 from grader.engine.runner import RunOptions, Target, run_targets
-from grader.course.schema import Field, Finding, MetadataError, check_table, one_of, read_toml
 from grader.engine.session import Call, RunReport
-from grader.grading.trusted import Expected, case_inputs, compute_expected, trusted_jax_cache
-from grader.errors import GraderError
 from grader.engine.worlds import split_record
+from grader.errors import GraderError
+from grader.grading.compare import compare_tree
+from grader.grading.requirements import Requirement, load_requirements, unmet
+from grader.grading.trusted import Expected, case_inputs, compute_expected, trusted_jax_cache
 
 FORMAT_VERSION = 1
 DEFAULT_MIN_SCORE = 90.0
@@ -81,7 +81,7 @@ class MutantResult:
 
 
 @dataclass
-class MutationReport:
+class MutationReport(HasFindings):
     """One problem's mutation analysis. ``findings`` say why it could not run, or what is wrong
     with its mutants.toml."""
 
@@ -98,10 +98,6 @@ class MutationReport:
         """Percent of non-equivalent, loadable mutants that a case killed (None if there are none)."""
         killed, survived = self.count(MutantStatus.KILLED), self.count(MutantStatus.SURVIVED)
         return 100.0 * killed / (killed + survived) if killed + survived else None
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
 
     def meets(self, min_score: float) -> bool:
         """No error, and a score (when there is one) at least ``min_score`` percent."""

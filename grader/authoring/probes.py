@@ -31,13 +31,13 @@ from typing import Any
 
 import numpy as np
 
-from grader.engine import wire, worlds
 from grader.course.catalogue import Case, Problem, build_args, input_problem
-from grader.grading.compare import compare_tree
-from grader.grading.requirements import Requirement
+from grader.course.schema import Field, Finding, MetadataError, check_table, non_empty, read_toml
+from grader.engine import wire, worlds
 from grader.engine.limits import Limits
 from grader.engine.runner import CaseInput, RunOptions, Target, run_targets
-from grader.course.schema import Field, Finding, MetadataError, check_table, non_empty, read_toml
+from grader.grading.compare import compare_tree
+from grader.grading.requirements import Requirement
 
 ANSWERS = Path(__file__).with_name("probe_answers.py")
 

@@ -6,23 +6,37 @@ those are clean, because a broken file makes every later check say the same thin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
-from grader.course.catalogue import (Case, Pitfall, Problem, build_args, load_cases, load_catalogue,
-                              load_pitfalls, load_problem)
-from grader.grading.compare import compare_tree, outputs_equal
+from grader.authoring.probes import (
+    load_accepted_probes,
+    load_statement_values,
+    plan_probes,
+    probe_findings,
+    run_probes,
+)
+from grader.course.catalogue import (
+    Case,
+    Pitfall,
+    Problem,
+    build_args,
+    load_cases,
+    load_catalogue,
+    load_pitfalls,
+    load_problem,
+)
+from grader.course.schema import Finding, HasFindings, MetadataError
+from grader.course.signatures import SourceError, mismatch, top_level_functions
+from grader.engine.runner import RunOptions
+from grader.errors import GraderError
 from grader.grading.assess import GradeOptions, grade_problem
-from grader.authoring.probes import load_accepted_probes, load_statement_values, plan_probes, probe_findings, run_probes
+from grader.grading.compare import compare_tree, outputs_equal
 from grader.grading.requirements import Requirement, load_requirements
 from grader.grading.results import CaseStatus, ProblemStatus
-from grader.engine.runner import RunOptions
-from grader.course.schema import Finding, MetadataError
-from grader.course.signatures import SourceError, mismatch, top_level_functions
 from grader.grading.trusted import Expected, Raised, run_trusted, store_expected, trusted_jax_cache
-from grader.errors import GraderError
 
 PLACEHOLDER = "TODO(grader-new)"
 
@@ -52,14 +66,10 @@ class Cost:
 
 
 @dataclass
-class ProblemReport:
+class ProblemReport(HasFindings):
     slug: str
     findings: list[Finding] = field(default_factory=list)
     cost: Cost | None = None
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
 
 
 Progress = Callable[[str], None]
@@ -221,7 +231,7 @@ def case_cost(problem: Problem, cases: list[Case], seconds: float | None = None)
     shapes = set()
     for case in cases:
         args = build_args(problem, case)
-        shapes.add(tuple(v.shape for a, v in zip(problem.args, args) if a.kind == "array"))
+        shapes.add(tuple(v.shape for a, v in zip(problem.args, args, strict=True) if a.kind == "array"))
     hidden = sum(c.hidden for c in cases)
     return Cost(len(cases), len(cases) - hidden, hidden, len(shapes), seconds)
 

@@ -4,16 +4,16 @@ package; the commands live in grader/cli/, one module per audience."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 import typer.core
 from rich.console import Console
 
-from grader.course.catalogue import find_root, load_catalogue
 from grader.cli import ci, instructor, learner
-from grader.cli.common import Session, encode_safely, fail
+from grader.cli.common import CommandContext, encode_safely, fail
+from grader.course.catalogue import find_root, load_catalogue
 from grader.course.workspace import Workspace
+
 
 class _FlagsWithoutType:
     """Help that shows a flag as just its name: it takes no value, so no ``<bool>`` after it."""
@@ -53,20 +53,22 @@ app = _Typer(
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    root: Optional[Path] = typer.Option(None, "--root", help="Course folder holding problems/ (default: found from here, or $GRADER_ROOT)."),
-    workspace: Optional[Path] = typer.Option(None, "--workspace", help="Folder of your solution files (default: workspace/, or $GRADER_WORKSPACE)."),
+    root: Path | None = typer.Option(None, "--root", help="Course folder holding problems/ (default: found from here, or $GRADER_ROOT)."),
+    workspace: Path | None = typer.Option(None, "--workspace", help="Folder of your solution files (default: workspace/, or $GRADER_WORKSPACE)."),
 ) -> None:
     """Practise JAX and Flax: read a problem, solve it in your workspace, check it."""
     encode_safely()
     err = Console(stderr=True)
+    if ctx.invoked_subcommand == "init":
+        return  # it makes a course folder: there is none to load yet
     try:
         course = root.resolve() if root else find_root()
     except LookupError as exc:
         fail(err, str(exc))
     if not (course / "problems").is_dir():
-        fail(err, f"{course} has no problems/ folder")
-    ctx.obj = Session(root=course, catalogue=load_catalogue(course),
-                      workspace=Workspace.locate(course, workspace), out=Console(), err=err)
+        fail(err, f"{course} has no problems/ folder: it is not a course (`grader init DIR` makes one)")
+    ctx.obj = CommandContext(root=course, catalogue=load_catalogue(course),
+                             workspace=Workspace.locate(course, workspace), out=Console(), err=err)
 
 
 for audience in (learner, instructor, ci):

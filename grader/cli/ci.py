@@ -5,43 +5,42 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
 
-from grader.cli.common import Session, fail, max_file_bytes_option
+from grader.cli.common import CommandContext, MaxFileBytes, Platform, TimeLimit, fail
+from grader.course.schema import MetadataError
+from grader.course.workspace import display
+from grader.engine.runner import RunOptions
+from grader.errors import GraderError
 from grader.grading.assess import GradeOptions
 from grader.reporters import text as text_report
-from grader.engine.runner import RunOptions
-from grader.course.schema import MetadataError
-from grader.errors import GraderError
-from grader.course.workspace import display
 
 
 def grade_command(
     ctx: typer.Context,
-    folder: Optional[Path] = typer.Argument(None, help="Submission folder holding <slug>.py files."),
-    many: Optional[Path] = typer.Option(None, "--many", help="Grade every ROOT/<learner>/ folder and write a gradebook."),
-    problems: Optional[str] = typer.Option(None, "--problems", help="Comma-separated problems to grade (default: all)."),
+    folder: Path | None = typer.Argument(None, help="Submission folder holding <slug>.py files."),
+    many: Path | None = typer.Option(None, "--many", help="Grade every ROOT/<learner>/ folder and write a gradebook."),
+    problems: str | None = typer.Option(None, "--problems", help="Comma-separated problems to grade (default: all)."),
     format: str = typer.Option("text", "--format", help="text, json, junit or gradescope (text only with --many)."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file; with --many, the gradebook folder (default: gradebook)."),
-    min_score: Optional[str] = typer.Option(None, "--min-score", help="Points (7.5) or share (80%) needed for exit code 0 (default: every problem passed)."),
+    output: Path | None = typer.Option(None, "--output", help="Write the report to this file; with --many, the gradebook folder (default: gradebook)."),
+    min_score: str | None = typer.Option(None, "--min-score", help="Points (7.5) or share (80%) needed for exit code 0 (default: every problem passed)."),
     jobs: int = typer.Option(1, "--jobs", min=1, help="Learners graded at once (each in worker processes of their own)."),
-    shard: Optional[str] = typer.Option(None, "--shard", help="K/N: with --many, grade only the K-th of N slices of the class."),
+    shard: str | None = typer.Option(None, "--shard", help="K/N: with --many, grade only the K-th of N slices of the class."),
     hidden_visibility: str = typer.Option("after_published", "--hidden-visibility", help="Gradescope visibility of hidden cases: hidden, after_due_date, after_published or visible."),
-    platform: str = typer.Option("cpu", "--platform", help="JAX platform for running code (cpu keeps verdicts reproducible)."),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Seconds allowed per case (default: each problem's own limit)."),
-    max_file_bytes: Optional[int] = max_file_bytes_option(),
+    platform: Platform = "cpu",
+    time_limit: TimeLimit = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Grade a submission folder (or a class with --many) with points, for CI. Exit 0 when the threshold is met, 1 when not."""
     from grader.grading import batch
+    from grader.grading.submission import parse_threshold
     from grader.reporters import github
     from grader.reporters.formats import FORMATS
     from grader.reporters.gradescope import VISIBILITIES
-    from grader.grading.submission import parse_threshold
 
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     if (folder is None) == (many is None):
         fail(s, "give either a submission folder or --many ROOT")
     if format not in FORMATS or (many is not None and format != "text"):
@@ -94,7 +93,7 @@ def grade_command(
     raise typer.Exit(0 if all(met.values()) else 1)
 
 
-def _write_submission(s: Session, submission, format: str, output: Optional[Path], threshold, visibility: str) -> None:
+def _write_submission(s: CommandContext, submission, format: str, output: Path | None, threshold, visibility: str) -> None:
     from grader.reporters.formats import render_machine
     from grader.reporters.grade_text import render_submission
 
@@ -146,7 +145,7 @@ def merge_command(
     """Merge the gradebooks of shards into one gradebook (CSV and JSON)."""
     from grader.grading.gradebook import GradebookError, merge_gradebooks, read_gradebook, write_gradebook
 
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     try:
         merged = merge_gradebooks([read_gradebook(p) for p in gradebooks])
         written = write_gradebook(merged, output)
@@ -160,11 +159,10 @@ def merge_command(
 
 def doctor_command(ctx: typer.Context) -> None:
     """List the protections against untrusted code that are active on this machine."""
-    s: Session = ctx.obj
-    from grader.engine.sandbox import protections
-    from grader.engine.cache import cache_dir
-
+    s: CommandContext = ctx.obj
     from grader.engine import daemon
+    from grader.engine.cache import cache_dir
+    from grader.engine.sandbox import protections
     found = protections([str(s.root / "reference"), str(cache_dir())])
     text_report.render_protections(found, s.out)
     folder = daemon.folder_for(RunOptions())

@@ -1,28 +1,49 @@
-"""The instructor's commands: new, validate, export."""
+"""The instructor's commands: init, new, validate, export."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
+from rich.console import Console
 
-from grader.cli.common import Session, cores, fail
 from grader.authoring.export import export_student
+from grader.authoring.init import course_to_copy, init_course
 from grader.authoring.mutants import DEFAULT_MIN_SCORE, analyse_catalogue
+from grader.authoring.scaffold import ScaffoldError, new_problem
+from grader.authoring.validate import ValidateOptions, validate_catalogue
+from grader.cli.common import CommandContext, Platform, cores, fail
+from grader.course.workspace import display
 from grader.engine.pool import WorkerPool
+from grader.engine.runner import RunOptions
+from grader.errors import GraderError
 from grader.reporters.mutants import render_mutants
 from grader.reporters.validation import render_validation
-from grader.engine.runner import RunOptions
-from grader.authoring.scaffold import ScaffoldError, new_problem
-from grader.errors import GraderError
-from grader.course.workspace import display
-from grader.authoring.validate import ValidateOptions, validate_catalogue
+
+
+def init_command(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="The course folder to make; it must be new or empty."),
+    from_bundled: bool = typer.Option(False, "--from-bundled", help="Copy the problems of this repository's "
+                                      "course (or of the course named by --root) instead of writing the example."),
+) -> None:
+    """Make a new course folder: problems/ and reference/, a README for learners, CI files, .gitignore, one example problem."""
+    err = Console(stderr=True)
+    try:
+        source = course_to_copy(ctx.parent.params.get("root") if ctx.parent else None) if from_bundled else None
+        course = init_course(folder, source)
+    except GraderError as exc:
+        fail(err, str(exc))
+    out = Console()
+    out.print(f"Made the course {display(course.folder)} with {len(course.slugs)} "
+              f"problem{'s' if len(course.slugs) != 1 else ''}: {', '.join(course.slugs)}", highlight=False)
+    out.print(f"Next: `cd {display(course.folder)}`, then `grader validate`; `grader new SLUG` adds a problem.",
+              highlight=False, markup=False)
 
 
 def new_command(ctx: typer.Context, slug: str = typer.Argument(..., help="Folder name of the new problem, like 'my-problem'.")) -> None:
     """Create a new problem (metadata, statement, stub, cases, reference, a pitfall) from templates."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     try:
         written = new_problem(s.root, slug)
     except ScaffoldError as exc:
@@ -34,9 +55,9 @@ def new_command(ctx: typer.Context, slug: str = typer.Argument(..., help="Folder
 
 def validate_command(
     ctx: typer.Context,
-    slugs: Optional[list[str]] = typer.Argument(None, help="Problems to check (default: all of them)."),
+    slugs: list[str] | None = typer.Argument(None, help="Problems to check (default: all of them)."),
     static: bool = typer.Option(False, "--static", help="Only read the files; run no code (fast)."),
-    platform: str = typer.Option("cpu", "--platform", help="JAX platform for running the stub, reference and pitfalls."),
+    platform: Platform = "cpu",
     mutants: bool = typer.Option(False, "--mutants", help="Instead of the usual checks, mutation analysis: run small "
                                  "mistakes written into the reference on every case, print each problem's score "
                                  "and every surviving mutant as a diff."),
@@ -44,7 +65,7 @@ def validate_command(
                                     help="With --mutants: exit 1 when a problem's mutation score (percent) is below this."),
 ) -> None:
     """Check problems for instructors: metadata, signatures, stub, reference, pitfalls, cost. Exit 1 on any error."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     if mutants:
         if static:
             fail(s, "--mutants runs code; it cannot be combined with --static")
@@ -62,7 +83,7 @@ def validate_command(
     raise typer.Exit(1 if any(r.errors for r in reports) else 0)
 
 
-def _mutation_analysis(s: Session, slugs: Optional[list[str]], platform: str, min_score: float) -> None:
+def _mutation_analysis(s: CommandContext, slugs: list[str] | None, platform: str, min_score: float) -> None:
     # the mutants of a problem share warm workers forked from one zygote
     with WorkerPool() as pool:
         options = RunOptions(platform=platform, pool=pool, spread=cores())
@@ -82,12 +103,12 @@ def export_command(
     ctx: typer.Context,
     student: Path = typer.Option(..., "--student", help="Folder to write the learner distribution into."),
     force: bool = typer.Option(False, "--force", help="Write into the folder even if it is not empty."),
-    platform: str = typer.Option("cpu", "--platform", help="JAX platform for computing expected outputs."),
+    platform: Platform = "cpu",
     workflow: bool = typer.Option(True, "--workflow/--no-workflow",
                                   help="Write .github/workflows/grade.yml, grading workspace/ on every push."),
 ) -> None:
     """Write a learner repository: statements, stubs, visible cases and their expected outputs, the grader's wheel, a README and a CI workflow; no reference, no hidden case."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     try:
         if s.err.is_terminal:
             with s.err.status("Exporting…") as status:
@@ -102,5 +123,6 @@ def export_command(
 
 
 def register(app: typer.Typer) -> None:
-    for name, command in (("new", new_command), ("validate", validate_command), ("export", export_command)):
+    for name, command in (("init", init_command), ("new", new_command), ("validate", validate_command),
+                          ("export", export_command)):
         app.command(name, rich_help_panel="For instructors")(command)

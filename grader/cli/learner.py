@@ -7,22 +7,21 @@ import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from grader.cli.common import Session, cores, fail, max_file_bytes_option
+from grader.cli.common import CommandContext, MaxFileBytes, Platform, TimeLimit, cores, fail
+from grader.course.workspace import display
+from grader.engine.runner import RunOptions
+from grader.errors import GraderError
 from grader.grading.assess import GradeOptions, grade_problem
 from grader.reporters import text as text_report
 from grader.reporters.json_report import check_object
-from grader.engine.runner import RunOptions
-from grader.errors import GraderError
-from grader.course.workspace import display
 
 
 def list_command(ctx: typer.Context) -> None:
     """List the problems in track order with your status."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     from grader.course.progress import load_progress
     from grader.reporters.progress import render_problem_list
 
@@ -31,21 +30,21 @@ def list_command(ctx: typer.Context) -> None:
 
 def show_command(ctx: typer.Context, slug: str = typer.Argument(..., help="The problem to show.")) -> None:
     """Show a problem's statement."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     text_report.render_statement(s.problem(slug), s.out)
 
 
 def check_command(
     ctx: typer.Context,
     slug: str = typer.Argument(..., help="The problem to check."),
-    file: Optional[Path] = typer.Option(None, "--file", help="Grade this file instead of your workspace copy."),
+    file: Path | None = typer.Option(None, "--file", help="Grade this file instead of your workspace copy."),
     format: str = typer.Option("text", "--format", help="Output format: text or json."),
-    platform: str = typer.Option("cpu", "--platform", help="JAX platform for running code (cpu keeps verdicts reproducible)."),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Seconds allowed per case (default: the problem's own limit)."),
-    max_file_bytes: Optional[int] = max_file_bytes_option(),
+    platform: Platform = "cpu",
+    time_limit: TimeLimit = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Grade your solution of a problem. Exit code 0 when every case passes, 1 when not."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     if format not in ("text", "json"):
         fail(s, f"unknown format {format!r} (use text or json)")
     problem = s.problem(slug)
@@ -58,7 +57,9 @@ def check_command(
         shown = display(path)
         if created and format == "text":
             s.err.print(f"Created {shown} from the stub: write your solution there.", highlight=False)
-    from grader.engine import daemon  # at a terminal, workers come from a daemon kept between checks (see grader/engine/daemon.py)
+    from grader.engine import (
+        daemon,  # at a terminal, workers come from a daemon kept between checks (see grader/engine/daemon.py)
+    )
     with (daemon.pool() if daemon.enabled(sys.stdout.isatty()) else nullcontext()) as pool:
         # forked workers start in milliseconds: spread the cases over the free cores
         spread = cores() if pool is not None else 1
@@ -83,7 +84,7 @@ def check_command(
 
 def hint_command(ctx: typer.Context, slug: str = typer.Argument(..., help="The problem you want a hint for.")) -> None:
     """Show the next hint for a problem (one more each time)."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     problem = s.problem(slug)
     found = s.workspace.next_hint(problem)
     if found is None:
@@ -104,7 +105,7 @@ def reset_command(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Restore your workspace file of a problem to the original stub (asks first)."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     problem = s.problem(slug)
     path = s.workspace.solution_path(problem)
     if path.exists() and not yes:
@@ -119,13 +120,13 @@ def reset_command(
 
 def watch_command(
     ctx: typer.Context,
-    slug: Optional[str] = typer.Argument(None, help="The problem to open (default: the first one you have not solved)."),
-    platform: str = typer.Option("cpu", "--platform", help="JAX platform for running code (cpu keeps verdicts reproducible)."),
+    slug: str | None = typer.Argument(None, help="The problem to open (default: the first one you have not solved)."),
+    platform: Platform = "cpu",
     quick: bool = typer.Option(True, "--quick/--no-quick",
                                help="Show a quick verdict from a worker kept between saves before the one from a fresh process."),
 ) -> None:
     """Check your file every time you save it; single keys move between problems, show hints and more."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     from grader.engine.live import LiveWorker
     from grader.engine.pool import WorkerPool
     from grader.interactive.watch import QuickCheck, WatchError, grader_for, run_watch
@@ -148,7 +149,7 @@ def watch_command(
 
 def progress_command(ctx: typer.Context) -> None:
     """Summarise your progress: problems solved, checks run, hints seen, when each was first solved."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     from grader.course.progress import load_progress
     from grader.reporters.progress import render_progress
 
@@ -162,7 +163,7 @@ def solution_command(
     yes: bool = typer.Option(False, "--yes", "-y", help="With --force: do not ask for confirmation."),
 ) -> None:
     """Show the reference solution of a problem once you have passed it (or earlier with --force)."""
-    s: Session = ctx.obj
+    s: CommandContext = ctx.obj
     from grader.course.progress import SolutionLocked, reference_source
     from grader.reporters.progress import render_solution
 
@@ -177,7 +178,7 @@ def solution_command(
                 fail(s, "refusing to reveal the solution without confirmation; pass --yes")
             if not typer.confirm("You have not passed this problem yet. Show the reference solution anyway?"):
                 s.out.print("Not shown. Try a hint: `grader hint " + slug + "`.", highlight=False)
-                raise typer.Exit(1)
+                raise typer.Exit(1) from None
         source = reference_source(problem, s.workspace, force=True)
     except LookupError as exc:
         fail(s, str(exc))

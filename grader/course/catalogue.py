@@ -9,8 +9,17 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.course.schema import (Field, Finding, MetadataError, check_table, non_empty, non_negative,
-                           one_of, positive, read_toml)
+from grader.course.schema import (
+    Field,
+    Finding,
+    MetadataError,
+    check_table,
+    non_empty,
+    non_negative,
+    one_of,
+    positive,
+    read_toml,
+)
 from grader.engine.worlds import WORLDS
 
 FORMAT_VERSION = 1
@@ -197,10 +206,20 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "problems").is_dir():
             return folder
-    package_root = Path(__file__).resolve().parents[2]
-    if (package_root / "problems").is_dir():
-        return package_root
-    raise LookupError("no problems/ folder here or above; run inside the course folder or set GRADER_ROOT")
+    bundled = bundled_root()
+    if bundled is not None:
+        return bundled
+    raise LookupError("no course here: no problems/ folder in this folder or above. Run inside a course "
+                      "folder, pass --root DIR or set GRADER_ROOT=DIR, or make a course with `grader init DIR`")
+
+
+def bundled_root() -> Path | None:
+    """The course of the repository checkout this package runs from (an editable install); None
+    for an installed wheel, which ships no course."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "problems").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    return None
 
 
 def load_catalogue(root: Path) -> Catalogue:

@@ -10,7 +10,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from grader.course.catalogue import Problem
@@ -33,7 +33,7 @@ class Workspace:
     folder: Path
 
     @classmethod
-    def locate(cls, root: Path, option: Path | None = None) -> "Workspace":
+    def locate(cls, root: Path, option: Path | None = None) -> Workspace:
         """``--workspace``, else $GRADER_WORKSPACE, else ``workspace/`` in the course folder."""
         if option is not None:
             return cls(option.resolve())
@@ -137,4 +137,4 @@ class Workspace:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -35,7 +35,7 @@ class Budget:
     wall_limit: float
 
     @classmethod
-    def for_limit(cls, seconds: float) -> "Budget":
+    def for_limit(cls, seconds: float) -> Budget:
         """The budget of a step whose limit is ``seconds`` (CPU seconds)."""
         return cls(seconds, max(MIN_IDLE_SECONDS, seconds), max(MIN_WALL_SECONDS, WALL_FACTOR * seconds))
 

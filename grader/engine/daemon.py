@@ -22,13 +22,14 @@ import socket
 import subprocess
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from grader.engine import cache, sandbox
-from grader.engine.pool import WorkerPool
 from grader.engine.limits import Limits
+from grader.engine.pool import WorkerPool
 from grader.engine.runner import PACKAGE_PARENT, RunOptions, child_env
-from grader.engine.zygote import Zygote, ZygoteError, _Server
+from grader.engine.zygote import ForkServer, Zygote, ZygoteError
 
 IDLE_SECONDS = 900.0
 _MAX_SOCKET_PATH = 108  # sun_path, with its terminating NUL, on Linux
@@ -88,7 +89,7 @@ def serve_daemon(folder: str) -> None:
     try:
         worker.preload()  # connections wait in the backlog meanwhile
         sandbox.adopt_orphans()  # what a learner's worker leaves behind comes here, to be killed
-        _Server(listener, token_hash, idle_seconds()).run()
+        ForkServer(listener, token_hash, idle_seconds()).run()
     finally:
         try:
             if os.stat(path).st_ino == bound:  # not a successor's socket
@@ -98,6 +99,19 @@ def serve_daemon(folder: str) -> None:
 
 
 # ---------------------------------------------------------------- in the grader
+
+@contextmanager
+def warm_run(run: RunOptions, interactive: bool):
+    """``run`` with its workers forked by the daemon and its cases spread over the free cores,
+    when checks use the daemon here (``enabled``); else ``run`` as it is. A ``run`` that brings
+    its own pool keeps it."""
+    if run.pool is not None or not enabled(interactive):
+        yield run
+        return
+    with pool() as forked:
+        # forked workers start in milliseconds: two may share the cases where two cores are ours
+        yield replace(run, pool=forked, spread=min(2, len(os.sched_getaffinity(0))))
+
 
 def pool() -> WorkerPool:
     """A pool whose workers the daemon forks (started if it is not running); a worker started

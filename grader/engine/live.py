@@ -17,7 +17,6 @@ import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
-
 from typing import Any
 
 from grader.engine.runner import RunOptions, Spawned, spawn_worker
@@ -95,7 +94,7 @@ class LiveWorker:
                 self._spawned.discard()
             self._spawned, self._files, self._runs = None, (), 0
 
-    def __enter__(self) -> "LiveWorker":
+    def __enter__(self) -> LiveWorker:
         return self
 
     def __exit__(self, *exc) -> None:

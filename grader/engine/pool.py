@@ -10,8 +10,8 @@ By default the pool starts zygotes of its own; ``opener`` can reach others (grad
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from grader.engine.runner import RunOptions, Spawned, fork_worker, spawn_worker, start_zygote
 from grader.engine.zygote import ZygoteError
@@ -72,7 +72,7 @@ class WorkerPool:
         for zygote in zygotes:
             zygote.close()
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc) -> None:

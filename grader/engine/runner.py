@@ -25,7 +25,7 @@ import numpy as np
 from grader.engine import sandbox, wire
 from grader.engine.clock import WALL_FACTOR
 from grader.engine.limits import Limits
-from grader.engine.session import Call, RunReport, Session, kill_group
+from grader.engine.session import Call, RunReport, Session, stop_worker
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding grader/
 
@@ -144,7 +144,7 @@ def _run_spread(plan, pending, parts, cases, limits, options, deadline, report) 
         except BaseException as exc:  # raised again below, in the caller's thread
             failures.append(exc)
 
-    for index, (part, sub) in enumerate(zip(parts, reports)):
+    for index, (part, sub) in enumerate(zip(parts, reports, strict=True)):
         thread = threading.Thread(target=run_part, args=(index, part, sub), daemon=True)
         thread.start()
         threads.append(thread)
@@ -227,7 +227,7 @@ class Spawned:
     scratch: str
 
     def discard(self) -> None:
-        kill_group(self.proc)
+        stop_worker(self.proc)
         sandbox.unregister_worker(self.proc.pid)
         sandbox.reap_orphans()  # descendants that left the worker's process group
         os.close(self.channel_fd)

@@ -160,6 +160,14 @@ class OpaqueValue:
     type_name: str
 
 
+def classify_decoded(value: Any) -> tuple[str, np.ndarray] | None:
+    """The ``classify`` of ``encode_value`` for values ``decode_value`` made: their arrays
+    (ArrayValue leaves) are encoded again as they came."""
+    if isinstance(value, ArrayValue):
+        return value.origin, value.data
+    return None
+
+
 def encode_value(value: Any, classify, max_bytes: int) -> tuple[Any, list[bytes]]:
     """Turn a value into (spec, buffers). ``classify(leaf)`` returns (origin, ndarray) or None.
 
@@ -229,7 +237,7 @@ def _type_name(v) -> str:
 
 
 _INT_BOUND = 10 ** MAX_INT_DIGITS
-_INT_TEXT = re.compile(r"-?[0-9]{1,%d}" % MAX_INT_DIGITS)
+_INT_TEXT = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}")
 _MAX_DIMS = 32  # numpy's own limit
 
 

@@ -118,8 +118,8 @@ class Recorder:
 
     def install(self) -> None:
         try:
-            from flax import nnx
             import flax.linen as nn
+            from flax import nnx
         except ImportError:  # nothing to record without Flax
             return
         recorder = self

@@ -22,7 +22,6 @@ import json
 import os
 import selectors
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import threading
 import traceback
 
 from grader.engine import sandbox
+
 _MAX_MESSAGE = 1 << 16
 
 
@@ -47,12 +47,12 @@ def serve(control_fd: int) -> None:
     # a subreaper: what a worker's descendants leave behind comes back here and is killed when
     # the worker ends (with namespaces, the end of the worker's PID namespace already did)
     sandbox.adopt_orphans()
-    server = _Server()
+    server = ForkServer()
     server.add(socket.socket(fileno=control_fd), trusted=True)
     server.run()
 
 
-class _Server:
+class ForkServer:
     """Forks a worker per request and reports each worker's exit to whoever asked for it.
 
     Connections arrive ready (the grader's own socket pair) or through ``listener`` (a daemon,
@@ -131,7 +131,7 @@ class _Server:
         _send(conn, {"id": request.get("id"), "pid": pid})
 
     def _ended(self, pidfd: int, pid: int) -> None:
-        _kill_group(pid)  # what the worker left running in its session (its pid is not free yet)
+        sandbox.kill_group(pid)  # what the worker left running in its session (its pid is not free yet)
         _, status = os.waitpid(pid, 0)
         self.sel.unregister(pidfd)
         os.close(pidfd)
@@ -149,7 +149,7 @@ class _Server:
         conn.close()
         for pid, owner in list(self.owner.items()):
             if owner is conn:
-                _kill_group(pid)
+                sandbox.kill_group(pid)
         if self.listener is None and was_trusted:
             self.stopped = True
 
@@ -158,13 +158,6 @@ def _token_ok(token, token_hash: str) -> bool:
     if not isinstance(token, str) or not token_hash:
         return False
     return hmac.compare_digest(hashlib.sha256(token.encode()).hexdigest(), token_hash)
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _send(conn: socket.socket, message: dict) -> None:
@@ -208,7 +201,7 @@ def _become_worker(request: dict, fds: list[int]) -> None:
 class ForkedProcess:
     """What the runner needs of ``subprocess.Popen``, for a worker that is the zygote's child."""
 
-    def __init__(self, pid: int, zygote: "Zygote", stdin, stdout, stderr):
+    def __init__(self, pid: int, zygote: Zygote, stdin, stdout, stderr):
         self.pid, self.zygote = pid, zygote
         self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
         self.returncode: int | None = None
@@ -238,7 +231,7 @@ class Zygote:
         threading.Thread(target=self._listen, daemon=True).start()
 
     @classmethod
-    def start(cls, boot_args: list[str], env: dict, scratch: str) -> "Zygote":
+    def start(cls, boot_args: list[str], env: dict, scratch: str) -> Zygote:
         """Start a zygote of this process's own, talking over a socket pair."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:

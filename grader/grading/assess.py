@@ -11,21 +11,27 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from grader.grading import feedback, redaction
-
-from grader.engine import wire
 from grader.course.catalogue import Case, Pitfall, Problem, build_args
-from grader.grading.compare import Mismatch, compare_tree
-from grader.grading.diagnosis import choose_pitfalls, diagnose
-from grader.course.learner_file import NotGradable, max_bytes_from_env, private_folder, read_file, write_private
-from grader.grading.requirements import requirement_entries, take_records
-from grader.grading.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
+from grader.course.learner_file import (
+    NotGradable,
+    max_bytes_from_env,
+    private_folder,
+    read_file,
+    write_private,
+)
+from grader.engine import wire
 from grader.engine.limits import Limits
 from grader.engine.runner import CaseInput, RunOptions, Target, run_targets
 from grader.engine.session import RunReport
+from grader.errors import GraderError
+from grader.grading import feedback, redaction
+from grader.grading.compare import Mismatch, compare_tree
+from grader.grading.diagnosis import choose_pitfalls, diagnose
+from grader.grading.requirements import requirement_entries, take_records
+from grader.grading.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
 from grader.grading.submission import refused
 from grader.grading.trusted import Expected, Raised, case_inputs, compute_expected, trusted_jax_cache
-from grader.errors import GraderError
+
 
 @dataclass(frozen=True)
 class GradeOptions:
@@ -364,7 +370,7 @@ def _match_raised(etype: str, message: str, case: Case, expected: Expected, pitf
 
 def _shown_inputs(problem: Problem, case: Case) -> dict:
     """The inputs of a visible case, as the learner's function receives them."""
-    return {a.name: v for a, v in zip(problem.args, build_args(problem, case))}
+    return {a.name: v for a, v in zip(problem.args, build_args(problem, case), strict=True)}
 
 
 # ---------------------------------------------------------------- learner distributions

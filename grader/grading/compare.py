@@ -60,7 +60,7 @@ def compare_tree(expected: Any, received: Any, rtol: float, atol: float, path: s
     if isinstance(expected, (list, tuple)):
         if type(received) is not type(expected) or len(received) != len(expected):
             return Mismatch(path, "structure", describe(expected), describe(received))
-        for i, (e, r) in enumerate(zip(expected, received)):
+        for i, (e, r) in enumerate(zip(expected, received, strict=True)):
             found = compare_tree(e, r, rtol, atol, f"{path}[{i}]")
             if found:
                 return found
@@ -141,7 +141,7 @@ def outputs_equal(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(outputs_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(outputs_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return set(a) == set(b) and all(outputs_equal(a[k], b[k]) for k in a)
     if isinstance(a, ArrayValue):

@@ -14,8 +14,9 @@ import json
 from pathlib import Path
 
 from grader.course.catalogue import Problem
-from grader.grading.submission import SubmissionResult
+from grader.grading.points import format_points
 from grader.errors import GraderError
+from grader.grading.submission import SubmissionResult
 
 FORMAT_VERSION = 1
 JSON_NAME, CSV_NAME = "gradebook.json", "gradebook.csv"
@@ -55,8 +56,8 @@ def gradebook_csv(book: dict) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([_cell(text) for text in ("learner", *slugs, "score", "max_score")])
     for row in book["learners"]:
-        writer.writerow([_cell(row["learner"]), *(_num(row["problems"][s]["score"]) for s in slugs),
-                         _num(row["score"]), _num(row["max_score"])])
+        writer.writerow([_cell(row["learner"]), *(format_points(row["problems"][s]["score"]) for s in slugs),
+                         format_points(row["score"]), format_points(row["max_score"])])
     return buf.getvalue()
 
 
@@ -130,7 +131,3 @@ def merge_gradebooks(books: list[dict]) -> dict:
             learners.append(row)
     return {"format_version": FORMAT_VERSION, "shard": None, "problems": first["problems"],
             "learners": sorted(learners, key=lambda r: r["learner"])}
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"

@@ -60,7 +60,7 @@ class Vouched:
     visible_errors: dict[tuple[str, int], str] = field(default_factory=dict)  # (type, line) -> case id
 
     @classmethod
-    def of(cls, source: bytes, learner_file: str, display: str) -> "Vouched":
+    def of(cls, source: bytes, learner_file: str, display: str) -> Vouched:
         text = source.decode("utf-8", errors="replace")
         return cls(learner_file, display, text.splitlines(),
                    frozenset(w.decode() for w in _WORD.findall(source)))

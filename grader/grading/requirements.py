@@ -21,10 +21,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.course.catalogue import ID_RE, Problem
+from grader.course.schema import (
+    Field,
+    Finding,
+    MetadataError,
+    check_table,
+    non_empty,
+    non_negative,
+    read_toml,
+)
+from grader.engine.worlds import EVENTS, split_record
 from grader.grading.compare import compare_tree
 from grader.grading.results import CaseResult, CaseStatus
-from grader.course.schema import Field, Finding, MetadataError, check_table, non_empty, non_negative, read_toml
-from grader.engine.worlds import EVENTS, split_record
 
 PREFIX = "requirement:"
 

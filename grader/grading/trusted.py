@@ -15,12 +15,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grader.engine import cache, wire, worlds
 from grader.course.catalogue import Case, Problem, build_args
-from grader.grading.requirements import load_requirements
+from grader.engine import cache, wire, worlds
 from grader.engine.limits import Limits
 from grader.engine.runner import CaseInput, RunOptions, Target, run_targets
 from grader.errors import GraderError
+from grader.grading.requirements import load_requirements
 
 CACHE_FORMAT = 2
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
@@ -177,7 +177,7 @@ def _encode(expected: Expected) -> bytes:
     def put(value):
         if isinstance(value, Raised):
             return {"raised": [value.type, value.message]}
-        spec, bufs = wire.encode_value(value, _classify_decoded, 1 << 40)
+        spec, bufs = wire.encode_value(value, wire.classify_decoded, 1 << 40)
         spec = wire.offset_buffers(spec, len(buffers))
         buffers.extend(bufs)
         return {"value": spec}
@@ -190,12 +190,6 @@ def _encode(expected: Expected) -> bytes:
         "pitfall_records": expected.pitfall_records,
     }
     return wire.encode_frame(header, buffers)
-
-
-def _classify_decoded(value):
-    if isinstance(value, wire.ArrayValue):
-        return value.origin, value.data
-    return None
 
 
 def _decode(data: bytes) -> Expected | None:

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import base64
 import shutil
+import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import StringIO
 from pathlib import Path
 
 from grader.course.catalogue import find_root, load_catalogue
+from grader.course.workspace import Workspace
+from grader.engine import daemon
 from grader.grading.assess import GradeOptions, grade_problem
 from grader.grading.results import ProblemResult
-from grader.course.workspace import Workspace
 
 VIA = ("auto", "cloudpickle", "source")
 
@@ -58,6 +60,12 @@ class Verdict:
         return Console(file=StringIO(), width=100, record=True, force_terminal=color,
                        color_system="truecolor" if color else None, force_jupyter=False)
 
+    def print(self, file=None) -> None:
+        """Print the verdict to ``file`` (standard output), in colour on a terminal."""
+        from rich.console import Console
+
+        self.render(Console(file=file or sys.stdout, highlight=False))
+
     def __repr__(self) -> str:
         console = self._console(color=False)
         self.render(console)
@@ -77,7 +85,10 @@ def check(slug: str, function, *, root: str | Path | None = None, via: str = "au
 
     ``via`` picks how the function reaches the worker: ``"cloudpickle"``, ``"source"``, or
     ``"auto"`` (cloudpickle, else source). With ``record``, the check counts in your workspace
-    progress like ``grader check``."""
+    progress like ``grader check``. Workers come from the check daemon kept between checks, as
+    at a terminal (grader/engine/daemon.py; ``GRADER_DAEMON=0`` turns it off). The verdict is
+    returned for the notebook (or the interactive prompt) to show, and printed when called from
+    a plain script."""
     if via not in VIA:
         raise ValueError(f"via must be one of {', '.join(VIA)}")
     if not callable(function):
@@ -88,12 +99,25 @@ def check(slug: str, function, *, root: str | Path | None = None, via: str = "au
     try:
         path, graded_via, how = _write_solution(function, problem.entry_point, folder, via)
         name = getattr(function, "__name__", "your function")
-        result = grade_problem(problem, path, f"{name} (from your notebook)", options)
+        with daemon.warm_run(options.run, interactive=True) as run:
+            result = grade_problem(problem, path, f"{name} (from your notebook)", replace(options, run=run))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if record:
         Workspace.locate(course).record_check(problem.slug, result.status.value)
-    return Verdict(result=result, graded_via=graded_via, how=how)
+    verdict = Verdict(result=result, graded_via=graded_via, how=how)
+    if not _caller_shows_values():
+        verdict.print()
+    return verdict
+
+
+def _caller_shows_values() -> bool:
+    """Whether what ``check`` returns is shown without a print: the value of a notebook cell or
+    of a line typed at an interactive prompt (IPython or plain Python) is; in a script it is not."""
+    ipython = sys.modules.get("IPython")
+    if ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None:
+        return True
+    return hasattr(sys, "ps1") or bool(sys.flags.interactive)
 
 
 def _write_solution(function, entry_point: str, folder: Path, via: str) -> tuple[Path, str, str]:

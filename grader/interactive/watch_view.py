@@ -7,9 +7,9 @@ from io import StringIO
 from rich.console import Console
 from rich.text import Text
 
+from grader.interactive.watch_loop import KEYS, WatchLoop
 from grader.reporters import text as text_report
 from grader.reporters.progress import render_problem_list, status_text
-from grader.interactive.watch_loop import KEYS, WatchLoop
 
 SMALL_HEIGHT = 10  # below this, only the essentials: which problem, its status, the keys
 SMALL_WIDTH = 50

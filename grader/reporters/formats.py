@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from grader.grading.submission import SubmissionResult, Threshold
 from grader.reporters.gradescope import gradescope_results
 from grader.reporters.junit import junit_xml
 from grader.reporters.submission_json import submission_object
-from grader.grading.submission import SubmissionResult, Threshold
 
 FORMATS = ("text", "json", "junit", "gradescope")
 

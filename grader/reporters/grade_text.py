@@ -6,8 +6,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from grader.reporters.text import STATUS_STYLE
+from grader.grading.points import format_points
 from grader.grading.submission import SubmissionResult, Threshold
+from grader.reporters.text import STATUS_STYLE
 
 
 def render_submission(submission: SubmissionResult, threshold: Threshold, console: Console) -> None:
@@ -19,7 +20,7 @@ def render_submission(submission: SubmissionResult, threshold: Threshold, consol
     for grade in submission.problems:
         symbol, style = STATUS_STYLE[grade.result.status.value]
         table.add_row(grade.result.slug, Text(f"{symbol} {grade.result.status.value}", style=style),
-                      f"{_num(grade.score)}/{_num(grade.max_score)}")
+                      f"{format_points(grade.score)}/{format_points(grade.max_score)}")
     console.print(table)
     for grade in submission.problems:
         result = grade.result
@@ -54,9 +55,9 @@ def render_class(book: dict, met: dict[str, bool], threshold: Threshold, console
         table.add_column(slug, justify="right")
     table.add_column("total", justify="right", no_wrap=True)
     for row in book["learners"]:
-        total = Text(f"{_num(row['score'])}/{_num(row['max_score'])}",
+        total = Text(f"{format_points(row['score'])}/{format_points(row['max_score'])}",
                      style="green" if met.get(row["learner"]) else "red")
-        table.add_row(Text(row["learner"]), *(_num(row["problems"][s]["score"]) for s in slugs), total)
+        table.add_row(Text(row["learner"]), *(format_points(row["problems"][s]["score"]) for s in slugs), total)
     console.print(table)
     below = sum(1 for ok in met.values() if not ok)
     console.print(Text(f"{len(met) - below} of {len(met)} learners meet the threshold ({threshold.describe()})."))
@@ -66,9 +67,5 @@ def render_class(book: dict, met: dict[str, bool], threshold: Threshold, console
 
 def _total(score: float, max_score: float, met: bool, threshold: Threshold, console: Console) -> None:
     verdict = Text("threshold met" if met else "threshold not met", style="green" if met else "red")
-    console.print(Text(f"Total: {_num(score)}/{_num(max_score)} points · ") + verdict
+    console.print(Text(f"Total: {format_points(score)}/{format_points(max_score)} points · ") + verdict
                   + Text(f" ({threshold.describe()})"))
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"

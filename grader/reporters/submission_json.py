@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.reporters.json_report import check_object
 from grader.grading.submission import SubmissionResult, Threshold
+from grader.reporters.json_report import check_object
 
 
 def submission_object(submission: SubmissionResult, threshold: Threshold = Threshold()) -> dict:

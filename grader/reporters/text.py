@@ -10,9 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.course.catalogue import Problem
-from grader.grading.compare import describe
-from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 from grader.engine.wire import ArrayValue
+from grader.grading.compare import describe
+from grader.grading.points import format_points
+from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 
 STATUS_STYLE = {
     "passed": ("✓", "green"),
@@ -37,7 +38,7 @@ INDENT = (0, 0, 0, 2)
 def render_check(result: ProblemResult, console: Console) -> None:
     symbol, style = STATUS_STYLE[result.status.value]
     verdict = f"{symbol} {VERDICT[result.status]}"
-    score = f"{_num(result.score)}/{_num(result.max_score)} cases"
+    score = f"{format_points(result.score)}/{format_points(result.max_score)} cases"
     title = result.title
     room = console.width - len(result.slug) - len(verdict) - len(score) - 9
     if len(title) > room:  # the verdict stays on the first line
@@ -197,10 +198,6 @@ def _short(value, limit: int = 8) -> str:
     if isinstance(value, (list, tuple, dict)) or not isinstance(value, (int, str)):
         return describe(value)
     return repr(value)
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 # ---------------------------------------------------------------- lists and statements

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from grader.course.schema import Finding
 from grader.authoring.validate import ProblemReport
+from grader.course.schema import Finding
 
 
 def finding_line(finding: Finding) -> str:
