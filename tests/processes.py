@@ -25,3 +25,17 @@ def leftovers() -> list[str]:
         if MARKER in cmd or stale:
             found.append(f"{pid}: {cmd[:120]} (HOME={home})")
     return found
+
+
+def daemon_pids(cache: Path) -> list[int]:
+    """The check daemons serving checks with this cache folder (their folder is their argument)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                line = Path(f"/proc/{entry.name}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "grader.engine.daemon" in line and str(cache / "daemon") in line:
+                found.append(int(entry.name))
+    return found

@@ -15,6 +15,7 @@ import pytest
 from conftest import COURSE, run_cli, stop_daemons
 from grader.engine import daemon
 from grader.engine.runner import RunOptions
+from processes import daemon_pids
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
@@ -38,21 +39,9 @@ def _shown(report: str, name: str) -> int:
     return int(re.search(rf"\b{name} (\d+)", report).group(1))
 
 
-def _cmdline(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-
-
 def _daemon_pid(cache: Path) -> int:
-    """The daemon serving checks with this cache folder (its folder is its argument)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                line = _cmdline(int(entry.name))
-            except OSError:
-                continue
-            if "grader.engine.daemon" in line and str(cache / "daemon") in line:
-                found.append(int(entry.name))
+    """The daemon serving checks with this cache folder."""
+    found = daemon_pids(cache)
     assert len(found) == 1, found
     return found[0]
 
