@@ -113,11 +113,12 @@ def check(slug: str, function, *, root: str | Path | None = None, via: str = "au
 
 def _caller_shows_values() -> bool:
     """Whether what ``check`` returns is shown without a print: the value of a notebook cell or
-    of a line typed at an interactive prompt (IPython or plain Python) is; in a script it is not."""
+    of a line typed at an interactive prompt (IPython or plain Python) is; in a script it is not
+    (nor in the script part of ``python -i script.py``, which runs before the prompt exists)."""
     ipython = sys.modules.get("IPython")
     if ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None:
         return True
-    return hasattr(sys, "ps1") or bool(sys.flags.interactive)
+    return hasattr(sys, "ps1")
 
 
 def _write_solution(function, entry_point: str, folder: Path, via: str) -> tuple[Path, str, str]:
