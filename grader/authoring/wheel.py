@@ -49,8 +49,12 @@ def pinned_requirements() -> list[str]:
     is not installed here (another platform's) stays as declared."""
     pinned = []
     for requirement in runtime_requirements():
-        name = _NAME.match(requirement).group(1)
+        found = _NAME.match(requirement)
         _, semicolon, marker = requirement.partition(";")
+        if found is None:  # not a name first: nothing to pin
+            pinned.append(requirement.strip())
+            continue
+        name = found.group(1)
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -104,8 +108,9 @@ def _metadata_text(dist: metadata.Distribution) -> str:
     fields = dist.metadata
     lines = ["Metadata-Version: 2.1", f"Name: {fields['Name']}", f"Version: {dist.version}"]
     for key in ("Summary", "Requires-Python"):
-        if fields.get(key):
-            lines.append(f"{key}: {fields[key]}")
+        value = fields[key]  # None when the metadata has no such field
+        if value:
+            lines.append(f"{key}: {value}")
     lines += [f"Requires-Dist: {r}" for r in runtime_requirements()]
     return "\n".join(lines) + "\n"
 
