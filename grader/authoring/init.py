@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from grader.authoring.learner_repo import VENDOR, requirements_text
-from grader.authoring.scaffold import ProblemText, new_problem
+from grader.authoring.scaffold import ProblemText, case_tables, new_problem, pitfall_table
 from grader.authoring.wheel import WheelError, build_wheel
 from grader.course.catalogue import bundled_root, load_catalogue
 from grader.errors import GraderError
@@ -130,34 +130,15 @@ and the formula written as it stands then returns `nan`. Your answer must not.
     z = jnp.exp(x - jnp.max(x))
     return z / jnp.sum(z)
 ''',
-    cases='''\
-# One worked example that learners see; the hidden cases check other scores, among them
-# scores so large that exp() overflows in float32.
-
-[[cases]]
-id = "worked-example"
-visibility = "visible"
-[cases.inputs]
-x = [1.0, 2.0, 3.0]
-
-[[cases]]
-id = "random-scores"
-visibility = "hidden"
-[cases.inputs]
-x = {{ random = "normal", shape = [3], seed = 0 }}
-
-[[cases]]
-id = "large-scores"
-visibility = "hidden"
-[cases.inputs]
-x = [1000.0, 1001.0, 1002.0]
-''',
-    pitfalls='''\
-[[pitfalls]]
-id = "exp-overflows"
-message = "Your result is nan for large scores: exp() overflowed to inf. Subtract the largest score before exponentiating."
-function = "exp_overflows"
-''',
+    cases=(
+        "# One worked example that learners see; the hidden cases check other scores, among them\n"
+        "# scores so large that exp() overflows in float32.\n"
+        + case_tables(("worked-example", "visible", "[1.0, 2.0, 3.0]"),
+                      ("random-scores", "hidden", '{{ random = "normal", shape = [3], seed = 0 }}'),
+                      ("large-scores", "hidden", "[1000.0, 1001.0, 1002.0]"))
+    ),
+    pitfalls=pitfall_table("exp-overflows", "Your result is nan for large scores: exp() overflowed to inf. "
+                           "Subtract the largest score before exponentiating.", "exp_overflows"),
     pitfall_code='''\
 
 def exp_overflows(x):

@@ -37,29 +37,30 @@ SOLUTION_BODY = '''\
     raise NotImplementedError
 '''
 
-CASES = '''\
-# {T}: write the cases. Keep one visible worked example; make the hidden ones
-# catch every pitfall in reference/<slug>/pitfalls.toml, with few distinct shapes.
 
-[[cases]]
-id = "worked-example"
-visibility = "visible"
-[cases.inputs]
-x = [1.0, 2.0, 3.0]
 
-[[cases]]
-id = "random-input"
-visibility = "hidden"
-[cases.inputs]
-x = {{ random = "normal", shape = [3], seed = 0 }}
-'''
+def case_tables(*cases: tuple[str, str, str]) -> str:
+    """``[[cases]]`` tables of cases.toml, one per (id, visibility, TOML value of x), each after a
+    blank line; braces doubled, as the words of a ProblemText are format strings."""
+    return "".join(f'\n[[cases]]\nid = "{case_id}"\nvisibility = "{visibility}"\n[cases.inputs]\nx = {x}\n'
+                   for case_id, visibility, x in cases)
 
-PITFALLS = '''\
-[[pitfalls]]
-id = "example-mistake"
-message = "{T}: say what went wrong and what to try."
-function = "example_mistake"
-'''
+
+CASES = (
+    "# {T}: write the cases. Keep one visible worked example; make the hidden ones\n"
+    "# catch every pitfall in reference/<slug>/pitfalls.toml, with few distinct shapes.\n"
+    + case_tables(("worked-example", "visible", "[1.0, 2.0, 3.0]"),
+                  ("random-input", "hidden", '{{ random = "normal", shape = [3], seed = 0 }}'))
+)
+
+
+
+def pitfall_table(pitfall_id: str, message: str, function: str) -> str:
+    """One ``[[pitfalls]]`` table of pitfalls.toml: a known mistake coded as ``function``."""
+    return f'[[pitfalls]]\nid = "{pitfall_id}"\nmessage = {json.dumps(message, ensure_ascii=False)}\nfunction = "{function}"\n'
+
+
+PITFALLS = pitfall_table("example-mistake", "{T}: say what went wrong and what to try.", "example_mistake")
 
 PITFALL_CODE = '''\
 
