@@ -82,16 +82,10 @@ def _export_problem(problem: Problem, dest: Path, options: RunOptions) -> int:
         shutil.copyfile(path, dest / path.name)
     (dest / "cases.toml").write_text(visible_cases_toml(visible), encoding="utf-8")
     # one dict value: its items are the per-case specs, all indexing one buffer list
-    spec, buffers = wire.encode_value({c.id: expected.reference[c.id] for c in visible}, _classify, 1 << 40)
+    spec, buffers = wire.encode_value({c.id: expected.reference[c.id] for c in visible}, wire.classify_decoded, 1 << 40)
     published = {"format_version": EXPECTED_FORMAT, "outputs": spec["items"], "buffers": [b.hex() for b in buffers]}
     (dest / "expected.json").write_text(json.dumps(published), encoding="utf-8")
     return len(visible)
-
-
-def _classify(value):
-    if isinstance(value, wire.ArrayValue):
-        return value.origin, value.data
-    return None
 
 
 def visible_cases_toml(cases) -> str:

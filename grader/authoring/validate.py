@@ -18,6 +18,7 @@ from grader.authoring.probes import (
     probe_findings,
     run_probes,
 )
+from grader.authoring.scaffold import PLACEHOLDER
 from grader.course.catalogue import (
     Case,
     Pitfall,
@@ -37,8 +38,6 @@ from grader.grading.compare import compare_tree, outputs_equal
 from grader.grading.requirements import Requirement, load_requirements
 from grader.grading.results import CaseStatus, ProblemStatus
 from grader.grading.trusted import Expected, Raised, run_trusted, store_expected, trusted_jax_cache
-
-PLACEHOLDER = "TODO(grader-new)"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""What every command shares: the session (course, workspace, consoles) and how to stop."""
+"""What every command shares: its context (course, workspace, consoles), the options several
+commands take, and how to stop."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,7 +20,9 @@ EXIT_USAGE = 2
 
 
 @dataclass
-class Session:
+class CommandContext:
+    """The course a command works on, the learner's workspace, and where its output goes."""
+
     root: Path
     catalogue: Catalogue
     workspace: Workspace
@@ -36,7 +40,7 @@ class Session:
 
 def fail(session_or_console, message: str, code: int = EXIT_USAGE):
     """Stop with a one-line message on stderr and a non-zero exit code."""
-    console = session_or_console.err if isinstance(session_or_console, Session) else session_or_console
+    console = session_or_console.err if isinstance(session_or_console, CommandContext) else session_or_console
     console.print(f"grader: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
@@ -52,13 +56,17 @@ def encode_safely() -> None:
             pass
 
 
-def max_file_bytes_option():
-    """``--max-file-bytes``, declared once for the commands that read submissions."""
-    import typer
+# ---------------------------------------------------------------- options of several commands
+# declared once each; a command writes ``platform: Platform = "cpu"``
 
-    return typer.Option(None, "--max-file-bytes", min=1, metavar="BYTES",
-                        help="Largest submission file graded; a bigger one is an error, not read "
-                             "(default: $GRADER_MAX_SUBMISSION_BYTES, else 1048576 = 1 MiB).")
+Platform = Annotated[str, typer.Option(
+    "--platform", help="JAX platform the code runs on (cpu keeps verdicts reproducible).")]
+TimeLimit = Annotated[float | None, typer.Option(
+    "--time-limit", min=0.1, help="Seconds allowed per case (default: each problem's own limit).")]
+MaxFileBytes = Annotated[int | None, typer.Option(
+    "--max-file-bytes", min=1, metavar="BYTES",
+    help="Largest submission file graded; a bigger one is an error, not read "
+         "(default: $GRADER_MAX_SUBMISSION_BYTES, else 1048576 = 1 MiB).")]
 
 
 def cores() -> int:

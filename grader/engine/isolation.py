@@ -25,6 +25,8 @@ import shutil
 import signal
 import sys
 
+from grader.engine._libc import load_libc
+
 CLONE_PARENT = 0x00008000
 CLONE_NEWNS = 0x00020000
 CLONE_NEWCGROUP = 0x02000000
@@ -44,10 +46,6 @@ class Unavailable(OSError):
     """This protection cannot be had here; the message says why."""
 
 
-def _libc():
-    return ctypes.CDLL(None, use_errno=True)
-
-
 # ---------------------------------------------------------------- namespaces
 
 def enter_namespaces(scratch: str, scratch_bytes: int) -> dict:
@@ -59,7 +57,7 @@ def enter_namespaces(scratch: str, scratch_bytes: int) -> dict:
     Raises Unavailable (before any fork) when the kernel refuses."""
     if platform.system() != "Linux":
         raise Unavailable("namespaces need Linux")
-    libc = _libc()
+    libc = load_libc()
     uid, gid = os.getuid(), os.getgid()
     if len(os.listdir("/proc/self/task")) > 1:
         # unshare refuses a process with threads: do it in a child, which has only this thread
@@ -140,7 +138,7 @@ def namespaces_available() -> str:
         return "needs Linux"
     pid = os.fork()
     if pid == 0:
-        code = 0 if _libc().unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS) == 0 else 1
+        code = 0 if load_libc().unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS) == 0 else 1
         os._exit(code)
     _, status = os.waitpid(pid, 0)
     return "" if os.waitstatus_to_exitcode(status) == 0 else "this kernel refuses unprivileged user namespaces"

@@ -11,6 +11,8 @@ import os
 import platform
 import struct
 
+from grader.engine._libc import load_libc
+
 _SYS = {  # syscall numbers are the same on x86_64 and aarch64 for these three
     "create_ruleset": 444,
     "add_rule": 445,
@@ -50,15 +52,11 @@ class LandlockUnavailable(OSError):
     pass
 
 
-def _libc():
-    return ctypes.CDLL(None, use_errno=True)
-
-
 def abi_version() -> int:
     """The kernel's Landlock ABI version, or 0 when Landlock is not available here."""
     if platform.system() != "Linux" or platform.machine() not in ("x86_64", "aarch64"):
         return 0
-    libc = _libc()
+    libc = load_libc()
     libc.syscall.restype = ctypes.c_long
     version = libc.syscall(ctypes.c_long(_SYS["create_ruleset"]), None, ctypes.c_size_t(0),
                            ctypes.c_uint32(_CREATE_RULESET_VERSION))
@@ -87,7 +85,7 @@ def confine(read_paths, write_paths, deny_tcp: bool = True) -> dict:
     fs = handled_fs(abi)
     net = (NET_BIND_TCP | NET_CONNECT_TCP) if (deny_tcp and abi >= 4) else 0
     scoped = (SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL) if abi >= 6 else 0
-    libc = _libc()
+    libc = load_libc()
     libc.syscall.restype = ctypes.c_long
     attr = struct.pack("=QQQ", fs, net, scoped)
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8

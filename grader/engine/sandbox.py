@@ -130,6 +130,14 @@ def _children() -> list[int]:
     return found
 
 
+def kill_group(pid: int) -> None:
+    """SIGKILL the process group ``pid`` leads (a worker's session), if it is still there."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def reap_orphans(rounds: int = 20) -> int:
     """Kill every child of this process that is not a live worker: they can only be learner
     descendants re-parented here. Repeats until none is left (a killed one may leave orphans).

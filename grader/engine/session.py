@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.engine import frames, wire
+from grader.engine import frames, sandbox, wire
 from grader.engine.clock import SAMPLE_SECONDS, Budget, StepClock
 from grader.engine.limits import Limits
 
@@ -76,12 +76,9 @@ class Capture:
 
 
 
-def kill_group(proc) -> None:
+def stop_worker(proc) -> None:
     """SIGKILL the worker's process group, wait for the worker, close our ends of its pipes."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    sandbox.kill_group(proc.pid)
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not ignorable
@@ -270,7 +267,7 @@ class Session:
                     self.err.add(chunk)
 
     def _record_failure(self, proc, failure: str, total_deadline: float) -> None:
-        kill_group(proc)
+        stop_worker(proc)
         code = proc.returncode
         if failure == "timeout":
             detail = self.clock_detail if self.clock != "total" else "stopped after the total time limit"

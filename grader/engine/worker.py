@@ -137,7 +137,8 @@ def make_classifier(jax_module):
     return classify
 
 
-def build_args(case_spec, buffers, jnp):
+def decode_args(case_spec, buffers, jnp):
+    """A case's call arguments as the request carries them: arrays become float32 JAX arrays."""
     args = []
     for arg in case_spec["args"]:
         value = wire.decode_value(arg, buffers)
@@ -295,7 +296,7 @@ def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run
         channel.send({"event": "load", "target": name, "ok": True, "warnings": describe_warnings(caught)})
         for case_id in target["cases"]:
             case = cases[case_id]
-            args = build_args(case, buffers, setup.jnp)
+            args = decode_args(case, buffers, setup.jnp)
             directive = directives[case_id]
             given = {"given": directive["given"]} if "given" in directive else {}
             channel.send({"event": "start", "target": name, "case": case["id"]})

@@ -7,6 +7,7 @@ their verdict and message only, as in every other format.
 
 from __future__ import annotations
 
+from grader.grading.points import format_points
 from grader.grading.results import CaseStatus, ErrorInfo
 from grader.grading.submission import SubmissionResult
 
@@ -37,11 +38,11 @@ def annotations(submission: SubmissionResult) -> list[str]:
 
 
 def step_summary(submission: SubmissionResult) -> str:
-    out = [f"## Grading: {_num(submission.score)}/{_num(submission.max_score)} points", "",
+    out = [f"## Grading: {format_points(submission.score)}/{format_points(submission.max_score)} points", "",
            "| problem | status | points |", "| --- | --- | --- |"]
     for grade in submission.problems:
         out.append(f"| `{grade.result.slug}` | {grade.result.status.value} | "
-                   f"{_num(grade.score)}/{_num(grade.max_score)} |")
+                   f"{format_points(grade.score)}/{format_points(grade.max_score)} |")
     problems = [g for g in submission.problems if not g.result.passed]
     if problems:
         out += ["", "### What to look at", ""]
@@ -67,10 +68,6 @@ def _md(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
 def class_summary(book: dict, met: dict[str, bool]) -> str:
     slugs = [p["slug"] for p in book["problems"]]
     out = [f"## Gradebook: {len(book['learners'])} learners, "
@@ -78,8 +75,8 @@ def class_summary(book: dict, met: dict[str, bool]) -> str:
            "| learner | " + " | ".join(f"`{s}`" for s in slugs) + " | total |",
            "| --- |" + " --- |" * (len(slugs) + 1)]
     for row in book["learners"]:
-        cells = " | ".join(_num(row["problems"][s]["score"]) for s in slugs)
-        out.append(f"| {_md(row['learner'])} | {cells} | {_num(row['score'])}/{_num(row['max_score'])} |")
+        cells = " | ".join(format_points(row["problems"][s]["score"]) for s in slugs)
+        out.append(f"| {_md(row['learner'])} | {cells} | {format_points(row['score'])}/{format_points(row['max_score'])} |")
     return "\n".join(out) + "\n"
 
 

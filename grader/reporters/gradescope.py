@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from grader.grading.points import format_points
 from grader.grading.results import CaseStatus
 from grader.grading.submission import SubmissionResult
 
@@ -36,17 +37,13 @@ def gradescope_results(submission: SubmissionResult, hidden_visibility: str = "a
                 "visibility": hidden_visibility if case.visibility == "hidden" else "visible",
                 "tags": [result.slug],
             })
-    lines = [f"{grade.result.slug}: {grade.result.status.value}, {_num(grade.score)}/{_num(grade.max_score)} points"
+    lines = [f"{grade.result.slug}: {grade.result.status.value}, {format_points(grade.score)}/{format_points(grade.max_score)} points"
              for grade in submission.problems]
     return {
         "score": float(submission.score),
         "execution_time": int(math.ceil(submission.seconds)),
-        "output": f"Total: {_num(submission.score)}/{_num(submission.max_score)} points\n" + "\n".join(lines),
+        "output": f"Total: {format_points(submission.score)}/{format_points(submission.max_score)} points\n" + "\n".join(lines),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
     }
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
