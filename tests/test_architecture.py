@@ -1,8 +1,11 @@
-"""The layer rule of grader/__init__.py holds: import-linter's contracts in pyproject.toml pass on
-the package, and break when a forbidden import or an import cycle is added to a copy of it."""
+"""The shape of the package holds. The layer rule of grader/__init__.py: import-linter's contracts
+in pyproject.toml pass on the package, and break when a forbidden import or an import cycle is added
+to a copy of it. One home per idea: no function written twice, each shared CLI option declared once."""
 
 from __future__ import annotations
 
+import ast
+import collections
 import pkgutil
 import shutil
 import subprocess
@@ -66,3 +69,38 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path, path, line, contract, 
     assert result.returncode == 1, out + result.stderr
     broken = out.split("Broken contracts", 1)[1]  # the report of each broken contract
     assert contract in broken and named in broken
+
+
+def _function_bodies() -> dict[str, list[str]]:
+    """Each function's parameters and body (docstring left out) as an AST dump, with where it is defined."""
+    found = collections.defaultdict(list)
+    for path in sorted((REPO / "grader").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+                if [ast.unparse(statement) for statement in body] in (["return self"], ["pass"], []):
+                    continue  # too small to share: __enter__ and the like
+                key = ast.dump(node.args) + ast.dump(ast.Module(body=body, type_ignores=[]))
+                found[key].append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
+    return found
+
+
+def test_no_function_is_written_twice():
+    assert [places for places in _function_bodies().values() if len(places) > 1] == []
+
+
+def test_each_shared_cli_option_is_declared_once():
+    import typer.main
+
+    from grader.cli.app import app
+
+    declared: dict[str, set] = collections.defaultdict(set)
+    takers: dict[str, set] = collections.defaultdict(set)
+    for name, command in typer.main.get_command(app).commands.items():
+        for param in command.params:
+            for flag in getattr(param, "opts", ()):
+                declared[flag].add((param.help, repr(param.default), param.metavar))
+                takers[flag].add(name)
+    assert takers["--platform"] == {"check", "watch", "grade", "validate", "export"}
+    for flag in ("--platform", "--time-limit", "--max-file-bytes"):
+        assert len(takers[flag]) > 1 and len(declared[flag]) == 1, (flag, declared[flag])
