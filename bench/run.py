@@ -2,6 +2,7 @@
 
     python bench/run.py            # all figures
     python bench/run.py --quick    # skip the class of 40 (the slowest part)
+    python bench/run.py --checks   # only `grader check` at a terminal beside a notebook's check()
 
 Prints each figure with its ratio to the import floor (the time to start Python and import JAX
 and Flax). Not a test: nothing here asserts a time.
@@ -60,7 +61,7 @@ from grader import check as _check
 _times = []
 for _ in range(6):
     _began = _time.perf_counter()
-    _check({slug!r}, {entry!r}_fn, root={root!r}, record=False)
+    _check({slug!r}, {entry}, root={root!r}, record=False)
     _times.append(_time.perf_counter() - _began)
 print("TIMES", _json.dumps(_times[1:]))  # the first one may start the daemon
 """
@@ -74,7 +75,7 @@ def notebook_check(cache: Path) -> float:
 
     entry = load_catalogue(REPO).get(SLUG).entry_point
     source = (REPO / "reference" / SLUG / "solution.py").read_text()
-    script = source + f"\n{entry}_fn = {entry}\n" + _NOTEBOOK.format(slug=SLUG, entry=entry, root=str(REPO))
+    script = source + _NOTEBOOK.format(slug=SLUG, entry=entry, root=str(REPO))
     env = dict(os.environ, GRADER_CACHE_DIR=str(cache), GRADER_DAEMON="1", PYTHONPATH=str(REPO))
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
                           check=True)
@@ -182,6 +183,8 @@ def naive_class(root: Path, learners: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the class of 40 learners")
+    parser.add_argument("--checks", action="store_true",
+                        help="only the checks: at a terminal and from a notebook (no watch, no class)")
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--naive-sample", type=int, default=2,
                         help="learners graded the naive way; the class figure is extrapolated from them")
@@ -198,10 +201,11 @@ def main() -> None:
         notebook = notebook_check(tmp / "cache")
         stop_daemons(tmp / "cache")
         rows.append((f"notebook grader.check() of {SLUG}, repeated in one session (daemon running)", notebook))
-        quick, confirmed = watch_verdict(tmp / "cache", tmp)
-        rows.append(("watch: quick verdict, from the file's write (worker kept between saves)", quick))
-        rows.append(("watch: confirmed verdict, from the file's write (fresh worker, side by side)", confirmed))
-        if not args.quick:
+        if not args.checks:
+            quick, confirmed = watch_verdict(tmp / "cache", tmp)
+            rows.append(("watch: quick verdict, from the file's write (worker kept between saves)", quick))
+            rows.append(("watch: confirmed verdict, from the file's write (fresh worker, side by side)", confirmed))
+        if not (args.quick or args.checks):
             root = class_of(args.learners, tmp)
             seconds, rss_kb = grade_class(root, tmp / "class-cache", jobs=2)
             rows.append((f"grade --many: {args.learners} learners x {len(SEEDS)} problems, --jobs 2", seconds))
@@ -218,7 +222,7 @@ def main() -> None:
         else:
             print(f"{name:<{width}}  {value:>8.2f}s  {value / floor:>7.2f}x")
     print(f"repeated notebook check() / warm grader check at a terminal: {notebook / warm:.2f}x (aim: at most 1.5x)")
-    if not args.quick:
+    if not (args.quick or args.checks):
         print(f"class speed-up over the naive way: {naive_total / seconds:.1f}x")
 
 
