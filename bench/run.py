@@ -194,12 +194,14 @@ def main() -> None:
     rows.append(("import floor: python -c 'import jax; from flax import nnx; import flax.linen'", floor))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        cold, warm, plain = check_times(tmp / "cache")
+        try:  # the daemons end with the benchmark, even when a figure fails
+            cold, warm, plain = check_times(tmp / "cache")
+            notebook = notebook_check(tmp / "cache")
+        finally:
+            stop_daemons(tmp / "cache")
         rows.append((f"grader check {SLUG}, caches empty, no daemon yet (cold)", cold))
         rows.append((f"grader check {SLUG}, caches filled, daemon running (warm, at a terminal)", warm))
         rows.append((f"grader check {SLUG}, caches filled, GRADER_DAEMON=0 (scripts, CI)", plain))
-        notebook = notebook_check(tmp / "cache")
-        stop_daemons(tmp / "cache")
         rows.append((f"notebook grader.check() of {SLUG}, repeated in one session (daemon running)", notebook))
         if not args.checks:
             quick, confirmed = watch_verdict(tmp / "cache", tmp)
