@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -57,14 +56,10 @@ def check_command(
         shown = display(path)
         if created and format == "text":
             s.err.print(f"Created {shown} from the stub: write your solution there.", highlight=False)
-    from grader.engine import (
-        daemon,  # at a terminal, workers come from a daemon kept between checks (see grader/engine/daemon.py)
-    )
-    with (daemon.pool() if daemon.enabled(sys.stdout.isatty()) else nullcontext()) as pool:
-        # forked workers start in milliseconds: spread the cases over the free cores
-        spread = cores() if pool is not None else 1
-        options = GradeOptions(run=RunOptions(platform=platform, pool=pool, spread=spread), case_seconds=time_limit,
-                               max_file_bytes=max_file_bytes)
+    from grader.engine import daemon
+    # at a terminal, workers come from a daemon kept between checks (the warm path, as in notebooks)
+    with daemon.warm_run(RunOptions(platform=platform), interactive=sys.stdout.isatty()) as run:
+        options = GradeOptions(run=run, case_seconds=time_limit, max_file_bytes=max_file_bytes)
         try:
             if format == "text" and s.err.is_terminal:
                 with s.err.status(f"Grading {problem.slug}…"):
