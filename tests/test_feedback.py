@@ -12,8 +12,14 @@ from grader.engine.wire import ArrayValue
 from grader.grading.compare import compare_tree
 from grader.grading.diagnosis import choose_pitfalls, diagnose
 from grader.grading.feedback import error_info, hint_for, mismatch_fix, mismatch_message
-from grader.grading.results import (CaseResult, CaseStatus, ErrorInfo, ProblemResult, TraceFrame,
-                                    overall_status)
+from grader.grading.results import (
+    CaseResult,
+    CaseStatus,
+    ErrorInfo,
+    ProblemResult,
+    TraceFrame,
+    overall_status,
+)
 from grader.reporters.text import render_check
 
 
@@ -184,3 +190,33 @@ def test_a_syntax_error_shows_the_line_and_a_caret_under_the_column():
     assert caret.strip() == "^"
     assert caret.index("^") == lines[code].index("range(n)") + len("range(n)")
     assert "frozen" not in "\n".join(lines) and "Try:" in "\n".join(lines)
+
+
+def test_the_graders_own_frames_are_not_shown_as_where_the_error_came_from():
+    import grader.engine.worker as worker
+    raw = {"type": "TypeError", "message": "f() takes 3 positional arguments but 4 were given",
+           "frames": [{"file": worker.__file__, "line": 314, "name": "run", "code": "out = fn(*args)"}]}
+    err = error_info(raw, "/copy/learner.py", "learner.py")
+    assert err.frames == () and err.hint
+
+
+def test_a_requirement_broken_by_a_reshaped_output_follows_from_the_cases_diagnosis():
+    m, text = mismatch(arr([1.0, 2.0]), arr([[1.0, 2.0]]))
+    cases = [CaseResult("a", "visible", CaseStatus.FAILED, text, mismatch=m),
+             CaseResult("requirement:runs-the-model", "visible", CaseStatus.FAILED,
+                        "Your function must return what the model gives.", kind="requirement")]
+    result = problem(cases)
+    assert [d.kind for d in result.diagnoses] == ["mismatch"]
+    assert "Your function must return" in render(result)  # still on its line of the table
+    m, text = mismatch(arr([1.0, 2.0]), arr([1.0, 3.0]))
+    cases[0] = CaseResult("a", "visible", CaseStatus.FAILED, text, mismatch=m)
+    assert [d.kind for d in problem(cases).diagnoses] == ["mismatch", "requirement"]
+
+
+def test_when_no_case_could_run_the_message_says_so_once_without_a_table():
+    cases = [CaseResult(f"c{i}", "visible", CaseStatus.ERROR, "not run: the file could not be loaded")
+             for i in range(5)]
+    result = ProblemResult("p", "P", overall_status(cases, True), cases,
+                           message="learner.py has no function named 'f', so no case could run. Try: define it.")
+    text = render(result)
+    assert "not run" not in text and text.count("no function named") == 1

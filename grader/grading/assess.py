@@ -279,8 +279,8 @@ def _unprefixed(call, key: str):
 
 def _load_message(lp, problem: Problem, learner_file: str, display: str):
     if lp.kind == "missing_function":
-        return (f"{display} has no function named {problem.entry_point!r}; "
-                f"define it with the arguments ({', '.join(a.name for a in problem.args)}).", None)
+        return (f"{display} has no function named {problem.entry_point!r}, so no case could run. Try: "
+                f"define it at the top level of the file as {_signature(problem)} (check the spelling).", None)
     if lp.kind == "raised":
         err = feedback.error_info(lp.error or {}, learner_file, display)
         line = next((f.line for f in reversed(err.frames) if f.file == display), 0)
@@ -329,6 +329,10 @@ def _case_result(problem: Problem, case: Case, call, expected: Expected, pitfall
     if call.outcome == "raised":
         raw = call.error or {}
         err = feedback.error_info(raw, v.learner_file, v.display) if visible else redaction.hidden_error(raw, v)
+        if str(raw.get("type")) == "TypeError" and str(raw.get("message", "")).startswith(f"{problem.entry_point}()"):
+            # the grader's own call did not fit the learner's def line
+            err = replace(err, hint=f"Your function takes other arguments than the statement's: define it as "
+                                    f"{_signature(problem)}")
         matched = _match_raised(str(raw.get("type", "")), str(raw.get("message", "")), case, expected, pitfalls)
         return CaseResult(status=CaseStatus.ERROR, message=feedback.error_message(err), error=err,
                           seconds=seconds, **base), matched
@@ -366,6 +370,10 @@ def _match_raised(etype: str, message: str, case: Case, expected: Expected, pitf
         if isinstance(theirs, Raised) and theirs.matches(etype, message):
             matched.append(p)
     return matched
+
+
+def _signature(problem: Problem) -> str:
+    return f"def {problem.entry_point}({', '.join(a.name for a in problem.args)}):"
 
 
 def _shown_inputs(problem: Problem, case: Case) -> dict:

@@ -39,6 +39,10 @@ def choose_pitfalls(matches: dict[str, list[str]]) -> dict[str, str]:
 def diagnose(cases: list[CaseResult]) -> list[Diagnosis]:
     """The diagnoses of a problem's failing cases, the one covering the most cases first."""
     groups: dict[tuple, list[CaseResult]] = {}
+    # a value returned in another form (type, dtype, shape) is not what the model gave either: a
+    # requirement that says so follows from the cases' diagnosis, and keeps its line in the table
+    reshaped = any(c.kind == "case" and c.mismatch is not None and c.mismatch.kind != "values" and not c.pitfall
+                   for c in cases)
     for case in cases:
         if case.status in (CaseStatus.PASSED, CaseStatus.NOT_SUBMITTED):
             continue
@@ -46,6 +50,8 @@ def diagnose(cases: list[CaseResult]) -> list[Diagnosis]:
             continue  # the problem's message says it once
         if case.kind == "requirement" and case.message.startswith("not checked"):
             continue  # follows from the cases' own failures
+        if case.kind == "requirement" and reshaped and not case.pitfall:
+            continue
         groups.setdefault(_key(case), []).append(case)
     ordered = sorted(groups.values(), key=len, reverse=True)  # stable: ties keep the cases' order
     return [_diagnosis(group) for group in ordered]

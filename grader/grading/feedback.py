@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 from grader.grading.compare import Mismatch
@@ -109,8 +111,10 @@ def hint_for(error_type: str, message: str) -> str:
 def error_info(raw: dict, learner_file: str, display_file: str) -> ErrorInfo:
     """Trim a worker's exception record to the learner's own frames and attach a hint."""
     frames = [f for f in raw.get("frames", []) if f.get("file") == learner_file]
-    if not frames and raw.get("frames"):
-        frames = raw["frames"][-1:]  # the error came from a library: show where, at least
+    # the grader's own frames tell nothing: there only when its call did not fit the function
+    others = [f for f in raw.get("frames", []) if not str(f.get("file", "")).startswith(_GRADER_DIR)]
+    if not frames and others:
+        frames = others[-1:]  # the error came from a library: show where, at least
     trimmed = tuple(
         TraceFrame(display_file if f.get("file") == learner_file else clean_text(_short(str(f.get("file", "")))),
                    int(f.get("line", 0)), clean_text(f.get("name", "")), clean_text(f.get("code", "")),
@@ -123,6 +127,7 @@ def error_info(raw: dict, learner_file: str, display_file: str) -> ErrorInfo:
                      not_implemented=bool(raw.get("not_implemented")))
 
 
+_GRADER_DIR = str(Path(__file__).resolve().parents[1]) + os.sep
 _FLAX_DOCS = re.compile(r"\s*\(https://flax\.readthedocs\.io/\S*\)")
 
 

@@ -123,6 +123,12 @@ class ProblemResult:
     def passed(self) -> bool:
         return self.status is ProblemStatus.PASSED
 
+    def advice(self, case_id: str) -> str:
+        """What to try for this case, from the diagnosis that covers it ("" when its known
+        mistake, already in its message, says it, or nothing covers it)."""
+        d = next((d for d in self.diagnoses if case_id in d.cases), None)
+        return f"Try: {d.fix}" if d is not None and d.fix and not d.pitfall else ""
+
 
 def overall_status(cases: list[CaseResult], load_failed: bool) -> ProblemStatus:
     """A problem passes only when every case passed; otherwise the most telling failure wins."""

@@ -48,8 +48,13 @@ def step_summary(submission: SubmissionResult) -> str:
         out += ["", "### What to look at", ""]
     for grade in problems:
         out.append(f"- **{grade.result.slug}**" + (f": {_md(grade.result.message)}" if grade.result.message else ""))
+        told = {cid for d in grade.result.diagnoses for cid in d.cases}
+        for d in grade.result.diagnoses:  # one line per way of failing, with the cases it covers
+            ids = ", ".join(f"`{cid}`" for cid in d.cases)
+            fix = f" {'Likely cause' if d.pitfall else 'Try'}: {_md(d.fix)}" if d.fix else ""
+            out.append(f"  - {_md(d.title)} ({ids}): {_md(d.found)}.{fix}")
         for case in grade.result.cases:
-            if case.status in (CaseStatus.PASSED, CaseStatus.NOT_SUBMITTED):
+            if case.status in (CaseStatus.PASSED, CaseStatus.NOT_SUBMITTED) or case.id in told:
                 continue
             hidden = " (hidden)" if case.visibility == "hidden" else ""
             out.append(f"  - `{case.id}`{hidden}: {_md(case.full_message)}")

@@ -25,6 +25,8 @@ def gradescope_results(submission: SubmissionResult, hidden_visibility: str = "a
         result = grade.result
         for sub, case in enumerate(result.cases, 1):
             output = case.full_message
+            if result.advice(case.id):
+                output += "\n" + result.advice(case.id)
             if case.status is not CaseStatus.PASSED and result.message and result.message != case.full_message:
                 output += "\n\n" + result.message
             tests.append({

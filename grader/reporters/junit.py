@@ -54,6 +54,8 @@ def _testcase(slug: str, grade: ProblemGrade, case: CaseResult) -> ET.Element:
         return element
     tag, kind = _kind(case)
     body = case.full_message
+    if grade.result.advice(case.id):
+        body += "\n" + grade.result.advice(case.id)
     if grade.result.message and grade.result.message != body:
         body += "\n\n" + grade.result.message
     problem = ET.SubElement(element, tag, message=_clean(case.full_message), type=kind)

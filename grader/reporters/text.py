@@ -54,7 +54,9 @@ def render_check(result: ProblemResult, console: Console) -> None:
     if result.load_error is not None:
         _render_traceback(result.load_error, console)
         _render_fix(result.load_error.hint, console)
-    if result.status is not ProblemStatus.NOT_IMPLEMENTED and result.load_error is None and result.cases:
+    ran = result.diagnoses or any(c.status is CaseStatus.PASSED for c in result.cases)
+    if result.status is not ProblemStatus.NOT_IMPLEMENTED and result.load_error is None and result.cases \
+            and (ran or not result.message):  # when no case could run, the message says why once
         console.print(_case_table(result, console.width))
         _render_diagnoses(result, console)
     if result.notes:
