@@ -33,6 +33,7 @@ def course(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("init")
     made = grader("init", "my-course", cwd=base, GRADER_CACHE_DIR=str(base / "cache"))
     assert made.returncode == 0, made.stderr
+    assert f"with 1 problem ({EXAMPLE_SLUG})" in made.stdout
     return base / "my-course"
 
 
@@ -176,6 +177,7 @@ def test_the_gitlab_pipeline_grades_a_class_here(course, tmp_path):
 def test_from_bundled_lists_the_twenty_problems(tmp_path):
     made = grader("init", "--from-bundled", "copy", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
+    assert "with 20 problems." in made.stdout
     listed = grader("list", cwd=tmp_path / "copy")
     assert listed.returncode == 0, listed.stderr
     assert "0/20 solved" in listed.stdout and all(slug in listed.stdout for slug in BUNDLED)

@@ -35,8 +35,10 @@ def init_command(
     except GraderError as exc:
         fail(err, str(exc))
     out = Console()
-    out.print(f"Made the course {display(course.folder)} with {len(course.slugs)} "
-              f"problem{'s' if len(course.slugs) != 1 else ''}: {', '.join(course.slugs)}", highlight=False)
+    count = len(course.slugs)
+    named = f" ({', '.join(course.slugs)})" if count <= 3 else ""
+    out.print(f"Made the course {display(course.folder)} with {count} problem{'s' if count != 1 else ''}{named}.",
+              highlight=False)
     out.print(f"Next: `cd {display(course.folder)}`, then `grader validate`; `grader new SLUG` adds a problem.",
               highlight=False, markup=False)
 
@@ -86,7 +88,7 @@ def validate_command(
 def _mutation_analysis(s: CommandContext, slugs: list[str] | None, platform: str, min_score: float) -> None:
     # the mutants of a problem share warm workers forked from one zygote
     with WorkerPool() as pool:
-        options = RunOptions(platform=platform, pool=pool, spread=cores())
+        options = RunOptions(platform=platform, workers=pool, spread=cores())
         try:
             if s.err.is_terminal:
                 with s.err.status("Mutation analysis…") as status:
