@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -10,8 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from grader.authoring.validate import ValidateOptions, check_problem, validate_problem
+from grader.authoring.validate import ValidateOptions, check_problem, validate_catalogue, validate_problem
+from grader.engine.pool import WorkerPool
+from grader.engine.runner import RunOptions
+from grader.reporters.validation import render_validation
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
@@ -20,12 +25,17 @@ GOOD = Path(__file__).resolve().parent / "fixtures" / "broken" / "course"
 SLUG = "scale"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def private_cache(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GRADER_CACHE_DIR", str(tmp_path_factory.mktemp("validate-cache")))
-        mp.delenv("GRADER_ROOT", raising=False)
-        yield
+# The session's cache (tests/conftest.py), not one of its own: validate's trusted runs reuse what
+# the other tests' trusted runs compiled. Entries are keyed by the files' content, so a broken copy
+# of the fixture never reads another's.
+
+
+@pytest.fixture(scope="module")
+def running():
+    """Validation that runs code, its workers forked from one zygote for the whole module (each
+    run still gets a fresh process), instead of a Python start and the JAX imports per run."""
+    with WorkerPool() as pool:
+        yield ValidateOptions(run=RunOptions(workers=pool))
 
 
 def grader(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
@@ -57,8 +67,8 @@ P, R = f"problems/{SLUG}", f"reference/{SLUG}"
 # ---------------------------------------------------------------- the good fixture
 
 @pytest.fixture(scope="module")
-def good_report():
-    return check_problem(SLUG, GOOD)
+def good_report(running):
+    return check_problem(SLUG, GOOD, running)
 
 
 def test_good_fixture_has_no_error(good_report):
@@ -144,11 +154,11 @@ STATIC = {
 
 
 @pytest.mark.parametrize("name", STATIC)
-def test_breakage_found_by_reading_files(name, tmp_path):
+def test_breakage_found_by_reading_files(name, tmp_path, running):
     change, file, field, words = STATIC[name]
     course = copy_course(tmp_path)
     change(course)
-    findings = validate_problem(SLUG, course)
+    findings = validate_problem(SLUG, course, running)
     errors = [f for f in findings if f.severity == "error"]
     assert (file, field) in where(errors), [str(f) for f in findings]
     assert any(words in f.message for f in errors if (f.file, f.field) == (file, field))
@@ -211,11 +221,11 @@ RUNS = {
 
 
 @pytest.mark.parametrize("name", RUNS)
-def test_breakage_found_by_running_code(name, tmp_path):
+def test_breakage_found_by_running_code(name, tmp_path, running):
     change, file, field, words = RUNS[name]
     course = copy_course(tmp_path)
     change(course)
-    findings = validate_problem(SLUG, course)
+    findings = validate_problem(SLUG, course, running)
     errors = [f for f in findings if f.severity == "error"]
     assert (file, field) in where(errors), [str(f) for f in findings]
     assert any(words in f.message for f in errors if (f.file, f.field) == (file, field))
@@ -253,12 +263,16 @@ def test_cli_every_new_command_and_option_has_help():
             assert getattr(param, "help", None), f"{name} {param.name}"
 
 
-def test_whole_repository_validates():
-    # slow: grades the stub and the reference of every seed problem and runs every pitfall twice
-    result = grader("validate")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\d+ problems checked: 0 errors", result.stdout)
-    assert result.stdout.count("· cost:") == len([p for p in (REPO / "problems").iterdir() if p.is_dir()])
+def test_whole_repository_validates(running):
+    # slow: grades the stub and the reference of every problem and runs every pitfall twice. What
+    # `grader validate` does and prints, with the module's workers (the command itself is tested above)
+    reports = validate_catalogue(REPO, None, running)
+    out = io.StringIO()
+    render_validation(reports, Console(file=out, width=200, color_system=None))
+    printed = out.getvalue()
+    assert not [r for r in reports if r.errors], printed
+    assert re.search(r"\d+ problems checked: 0 errors", printed)
+    assert printed.count("· cost:") == len([p for p in (REPO / "problems").iterdir() if p.is_dir()])
 
 
 # ---------------------------------------------------------------- cheat probes, worlds, requirements
@@ -271,21 +285,21 @@ def _constant_answer(c):
     (c / R / "pitfalls.py").unlink()
 
 
-def test_constant_answer_fails_validate_with_the_probe_named(tmp_path):
+def test_constant_answer_fails_validate_with_the_probe_named(tmp_path, running):
     course = copy_course(tmp_path)
     _constant_answer(course)
-    findings = validate_problem(SLUG, course)
+    findings = validate_problem(SLUG, course, running)
     errors = [f for f in findings if f.severity == "error"]
     assert [(f.file, f.field) for f in errors] == [(f"{P}/cases.toml", "probes[ones]")], [str(f) for f in findings]
     assert "an all-ones answer passes every case: the output does not depend on the work" in errors[0].message
 
 
-def test_constant_answer_accepted_with_a_reason_passes_with_a_note(tmp_path):
+def test_constant_answer_accepted_with_a_reason_passes_with_a_note(tmp_path, running):
     course = copy_course(tmp_path)
     _constant_answer(course)
     (course / R / "pitfalls.toml").write_text(
         'format_version = 1\n\n[[accepted_probes]]\nid = "ones"\nreason = "The task asks for ones."\n')
-    findings = validate_problem(SLUG, course)
+    findings = validate_problem(SLUG, course, running)
     assert [f for f in findings if f.severity == "error"] == [], [str(f) for f in findings]
     notes = [f for f in findings if f.severity == "note"]
     assert [(f.file, f.field) for f in notes] == [(f"{R}/pitfalls.toml", "accepted_probes[ones]")]
@@ -362,10 +376,10 @@ def test_world_and_requirement_breakage_found_by_reading_files(name, tmp_path):
 
 
 @pytest.mark.parametrize("name", PROBE_AND_REQUIREMENT_RUNS)
-def test_probe_and_requirement_breakage_found_by_running_code(name, tmp_path):
+def test_probe_and_requirement_breakage_found_by_running_code(name, tmp_path, running):
     change, file, field, words = PROBE_AND_REQUIREMENT_RUNS[name]
     course = copy_course(tmp_path)
     change(course)
-    errors = [f for f in validate_problem(SLUG, course) if f.severity == "error"]
+    errors = [f for f in validate_problem(SLUG, course, running) if f.severity == "error"]
     assert (file, field) in where(errors), [str(f) for f in errors]
     assert any(words in f.message for f in errors if (f.file, f.field) == (file, field))
