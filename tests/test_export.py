@@ -153,3 +153,17 @@ def test_export_refuses_to_write_over_the_course(tmp_path):
     result = grader("export", "--student", str(course), "--force", cwd=course)
     assert result.returncode == 2
     assert (course / "reference" / "scale" / "solution.py").is_file()
+
+
+def test_export_again_with_force_keeps_the_learners_files(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(GOOD, course)
+    assert grader("export", "--student", str(tmp_path / "dist"), cwd=course).returncode == 0
+    (tmp_path / "dist" / "workspace" / "scale.py").write_text(
+        "def scale(x, factor):\n    return x * factor\n"
+    )
+    (tmp_path / "dist" / "vendor" / "jax_flax_grader-0.0.1-py3-none-any.whl").write_text("an older grader")
+    result = grader("export", "--student", str(tmp_path / "dist"), "--force", cwd=course)
+    assert result.returncode == 0, result.stderr
+    assert "return x * factor" in (tmp_path / "dist" / "workspace" / "scale.py").read_text()
+    assert [p.name for p in (tmp_path / "dist" / "vendor").iterdir()] == [Path(WHEEL).name]
