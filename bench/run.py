@@ -120,7 +120,7 @@ def watch_verdict(cache: Path, folder: Path) -> tuple[float, float]:
     assert saves.get(timeout=30)[0] == "watching"
     quick_times, confirmed_times = [], []
     with WorkerPool() as pool, LiveWorker(pool=pool) as live:
-        options = GradeOptions(run=RunOptions(pool=pool, spread=2))
+        options = GradeOptions(run=RunOptions(workers=pool, spread=2))
         quick = QuickCheck(options, live)
         quick.prepare(solution)
         for save in range(6):

@@ -156,10 +156,10 @@ def test_a_new_jax_or_flax_gets_a_new_daemon(monkeypatch):
 def test_the_warm_path_forks_from_the_daemon_only_where_checks_use_it(monkeypatch):
     monkeypatch.setenv("GRADER_DAEMON", "0")
     with daemon.warm_run(RunOptions(), interactive=True) as run:
-        assert run.pool is None and run.spread == 1
+        assert run.workers is None and run.spread == 1
     monkeypatch.setenv("GRADER_DAEMON", "1")
     with daemon.warm_run(RunOptions(), interactive=False) as run:
-        assert run.pool is not None  # the daemon is reached (or started) on the first worker taken
+        assert run.workers is not None  # the daemon is reached (or started) on the first worker taken
     own = object()
-    with daemon.warm_run(RunOptions(pool=own), interactive=True) as run:
-        assert run.pool is own  # a caller's own pool is kept
+    with daemon.warm_run(RunOptions(workers=own), interactive=True) as run:
+        assert run.workers is own  # a caller's own pool is kept

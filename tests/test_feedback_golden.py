@@ -67,7 +67,7 @@ def verdicts(tmp_path_factory) -> dict[tuple[str, str], str]:
     # one name for every file: a kept worker stays confined to the paths it started with
     folder = tmp_path_factory.mktemp("learner")
     with LiveWorker(max_runs=len(FILES) + 1) as live:
-        options = GradeOptions(run=RunOptions(live=live))
+        options = GradeOptions(run=RunOptions(workers=live))
         for slug, kind in FILES:
             copy = folder / "learner.py"
             shutil.copyfile(source(slug, kind), copy)

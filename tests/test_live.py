@@ -43,7 +43,7 @@ def _pid(live: LiveWorker) -> int:
 def test_a_serving_worker_checks_each_new_version_of_the_file_in_the_same_process(problem, tmp_path):
     solution = tmp_path / "scale-by.py"
     with LiveWorker() as live:
-        options = GradeOptions(run=RunOptions(live=live))
+        options = GradeOptions(run=RunOptions(workers=live))
         solution.write_text(RIGHT)
         first = grade_problem(problem, solution, options=options)
         pid = _pid(live)
@@ -65,7 +65,7 @@ def test_a_worker_that_crashed_or_serves_other_files_is_replaced(problem, tmp_pa
     right = tmp_path / "right.py"
     right.write_text(RIGHT)
     with LiveWorker() as live:
-        options = GradeOptions(run=RunOptions(live=live))
+        options = GradeOptions(run=RunOptions(workers=live))
         assert grade_problem(problem, right, options=options).status is ProblemStatus.PASSED
         first = _pid(live)
         result = grade_problem(problem, crash, options=options)
@@ -82,7 +82,7 @@ def test_a_worker_is_retired_after_its_allowance_of_runs(problem, tmp_path):
     solution.write_text(RIGHT)
     with LiveWorker(max_runs=2) as live:
         # no cache: every grading also runs the reference, which must not use up the learner's worker
-        options = GradeOptions(run=RunOptions(live=live), use_cache=False)
+        options = GradeOptions(run=RunOptions(workers=live), use_cache=False)
         pids = []
         for _ in range(3):
             assert grade_problem(problem, solution, options=options).passed

@@ -86,7 +86,7 @@ def test_warm_workers_are_never_shared(course, tmp_path):
     correct.write_text("import os\n" + SHOWS_PROCESS +
                        "def scale_by(x, factor):\n    assert len([1]) == 1\n    return x * factor\n")
     with WorkerPool() as pool:
-        options = GradeOptions(run=RunOptions(pool=pool))
+        options = GradeOptions(run=RunOptions(workers=pool))
         bad = grade_problem(problem(course), patcher, options=options)
         good = grade_problem(problem(course), correct, options=options)
     assert bad.status.value != "passed"

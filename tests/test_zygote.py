@@ -49,7 +49,7 @@ def _field(stdout: str, name: str) -> str:
 def test_a_forked_worker_has_only_its_own_streams_and_channel(problem, pool, tmp_path):
     solution = tmp_path / "shows.py"
     solution.write_text(SHOWS_ITSELF)
-    result = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(pool=pool)))
+    result = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(workers=pool)))
     assert result.status is ProblemStatus.PASSED
     pid = int(_field(result.stdout, "pid"))
     # a session of its own, killable as a group; in its own PID namespace it is the init (1),
@@ -66,7 +66,7 @@ def test_a_forked_worker_has_only_its_own_streams_and_channel(problem, pool, tmp
 def test_each_run_gets_a_new_process_from_the_same_zygote(problem, pool, tmp_path):
     solution = tmp_path / "shows.py"
     solution.write_text(SHOWS_ITSELF)
-    options = GradeOptions(run=RunOptions(pool=pool))
+    options = GradeOptions(run=RunOptions(workers=pool))
     shown = [grade_problem(problem, solution, options=options).stdout for _ in range(3)]
     # a process is its pid in its PID namespace (its own one, where the kernel allows it)
     assert len({(_field(out, "pid"), _field(out, "namespace"), _field(out, "started")) for out in shown}) == 3
@@ -75,7 +75,7 @@ def test_each_run_gets_a_new_process_from_the_same_zygote(problem, pool, tmp_pat
 def test_a_forked_worker_that_overruns_is_stopped_and_gone(problem, pool, tmp_path):
     solution = tmp_path / "loops.py"
     solution.write_text("import os\nprint('pid', os.getpid(), 'cwd', os.getcwd())\n" + LOOPS)
-    result = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(pool=pool), case_seconds=1.0))
+    result = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(workers=pool), case_seconds=1.0))
     assert result.status is ProblemStatus.TIMEOUT
     # no process of that run is left: none runs with its (removed) scratch folder as HOME
     scratch = _field(result.stdout, "cwd")
@@ -87,7 +87,7 @@ def test_a_dead_zygote_is_replaced(problem, tmp_path):
     solution = tmp_path / "shows.py"
     solution.write_text(SHOWS_ITSELF)
     with WorkerPool() as pool:
-        options = GradeOptions(run=RunOptions(pool=pool))
+        options = GradeOptions(run=RunOptions(workers=pool))
         assert grade_problem(problem, solution, options=options).passed
         (zygote,) = pool._zygotes.values()
         zygote.proc.kill()
@@ -102,8 +102,8 @@ def test_cases_spread_over_two_workers_give_the_same_report_as_one(problem, pool
     solution.write_text("import os\nprint('loaded in', os.getpid())\n"
                         "def scale_by(x, factor):\n    print('called with shape', x.shape, 'in', os.getpid())\n"
                         "    return x * factor if x.ndim == 1 else x\n")
-    one = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(pool=pool)))
-    two = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(pool=pool, spread=2)))
+    one = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(workers=pool)))
+    two = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(workers=pool, spread=2)))
     assert [(c.id, c.status, c.message) for c in two.cases] == [(c.id, c.status, c.message) for c in one.cases]
     assert two.status is one.status is ProblemStatus.FAILED  # the matrix cases fail
     # the import's output once, then the visible calls' output; the hidden cases ran in a

@@ -35,7 +35,7 @@ from grader.authoring.mutant_operators import Mutant, mutants_of
 from grader.course.catalogue import Problem, load_problem
 from grader.course.schema import Field, Finding, HasFindings, MetadataError, check_table, one_of, read_toml
 from grader.engine.limits import Limits
-from grader.engine.runner import RunOptions, Target, run_targets
+from grader.engine.runner import RunOptions, Target, run_targets, worker_source
 from grader.engine.session import Call, RunReport
 from grader.engine.worlds import split_record
 from grader.errors import GraderError
@@ -190,7 +190,7 @@ def _run_mutants(problem: Problem, mutants: list[Mutant], options: RunOptions) -
     seconds = max(problem.time_limit, 30.0)  # a busy machine must not turn a slow call into a kill
     limits = Limits(case_seconds=seconds, total_seconds=3600.0)
     # trusted code in processes of its own: never a learner's kept worker, never confined
-    options = replace(options, live=None, confine=False)
+    options = replace(options, workers=worker_source(options).fresh(), confine=False)
     with tempfile.TemporaryDirectory(prefix="grader-mutants-") as folder:
         targets = [Target(_CONTROL, problem.reference_path, problem.entry_point)]
         for index, mutant in enumerate(mutants):

@@ -35,7 +35,7 @@ from grader.course.catalogue import Case, Problem, build_args, input_problem
 from grader.course.schema import Field, Finding, MetadataError, check_table, non_empty, read_toml
 from grader.engine import wire, worlds
 from grader.engine.limits import Limits
-from grader.engine.runner import CaseInput, RunOptions, Target, run_targets
+from grader.engine.runner import CaseInput, RunOptions, Target, run_targets, worker_source
 from grader.grading.compare import compare_tree
 from grader.grading.requirements import Requirement
 
@@ -175,7 +175,7 @@ def run_probes(problem: Problem, cases: list[Case], probes: list[Probe], record:
             inputs.append(CaseInput(cid, args))
         targets.append(Target(f"probe:{probe.id}", ANSWERS, probe.function, cases=tuple(ids)))
     limits = Limits(case_seconds=max(problem.time_limit, 30.0), total_seconds=600.0)
-    options = replace(options, live=None, confine=False, spread=1)
+    options = replace(options, workers=worker_source(options).fresh(), confine=False, spread=1)
     report = run_targets(targets, inputs, limits, options)
     outcomes = {}
     for probe in probes:

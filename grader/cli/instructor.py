@@ -88,7 +88,7 @@ def validate_command(
 def _mutation_analysis(s: CommandContext, slugs: list[str] | None, platform: str, min_score: float) -> None:
     # the mutants of a problem share warm workers forked from one zygote
     with WorkerPool() as pool:
-        options = RunOptions(platform=platform, pool=pool, spread=cores())
+        options = RunOptions(platform=platform, workers=pool, spread=cores())
         try:
             if s.err.is_terminal:
                 with s.err.status("Mutation analysis…") as status:

@@ -131,7 +131,7 @@ def watch_command(
     # each check gets a fresh worker forked from a zygote that has imported JAX; quick verdicts
     # come from one worker kept between saves
     with WorkerPool() as pool, LiveWorker(pool=pool) as live:
-        run = RunOptions(platform=platform, pool=pool, spread=cores())
+        run = RunOptions(platform=platform, workers=pool, spread=cores())
         pool.warm(run)
         options = GradeOptions(run=run)
         try:

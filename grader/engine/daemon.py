@@ -105,12 +105,12 @@ def warm_run(run: RunOptions, interactive: bool):
     """``run`` with its workers forked by the daemon and its cases spread over the free cores,
     when checks use the daemon here (``enabled``); else ``run`` as it is. A ``run`` that brings
     its own pool keeps it."""
-    if run.pool is not None or not enabled(interactive):
+    if run.workers is not None or not enabled(interactive):
         yield run
         return
     with pool() as forked:
         # forked workers start in milliseconds: two may share the cases where two cores are ours
-        yield replace(run, pool=forked, spread=min(2, len(os.sched_getaffinity(0))))
+        yield replace(run, workers=forked, spread=min(2, len(os.sched_getaffinity(0))))
 
 
 def pool() -> WorkerPool:

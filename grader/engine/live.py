@@ -17,16 +17,16 @@ import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from typing import Any
 
-from grader.engine.runner import RunOptions, Spawned, spawn_worker
+from grader.engine.pool import WorkerPool
+from grader.engine.runner import FreshWorkers, RunOptions, Spawned, WorkerSource, spawn_worker
 
 
 @dataclass
 class LiveWorker:
     """Holds at most one serving worker. Close it when done (or use ``with``)."""
 
-    pool: Any = None  # a grader.engine.pool.WorkerPool to fork the worker from (default: start one)
+    pool: WorkerPool | None = None  # to fork the worker from (default: start one)
     max_runs: int = 25  # then a new process: bounds its CPU budget and whatever piled up in it
     _spawned: Spawned | None = None
     _files: tuple = ()
@@ -34,6 +34,11 @@ class LiveWorker:
     _busy: bool = False
     _copies: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    keeps_workers = True  # a grader.engine.runner.WorkerSource
+
+    @property
+    def runs_per_worker(self) -> int:
+        return self.max_runs
 
     def copy_folder(self) -> str:
         """A private folder for the grader's copies of the files this worker runs: the same
@@ -43,7 +48,7 @@ class LiveWorker:
                 self._copies = os.path.realpath(tempfile.mkdtemp(prefix="grader-live-"))
             return self._copies
 
-    def take(self, options: RunOptions, files: tuple[str, ...]) -> Spawned:
+    def worker_for(self, options: RunOptions, files: tuple[str, ...]) -> Spawned:
         """The serving worker for these files, started now if there is none fit to use."""
         with self._lock:
             if self._busy:
@@ -76,17 +81,18 @@ class LiveWorker:
             return self.pool.take(options, serve=True)
         return spawn_worker(options, preload=True, serve=True)
 
-    def give_back(self) -> None:
-        """The run ended cleanly: keep the worker for the next one."""
+    def release(self, spawned: Spawned, reusable: bool) -> None:
+        """The run ended: cleanly (``reusable``), the worker is kept for the next one; else (a
+        timeout, a crash, a protocol failure) it is discarded."""
         with self._lock:
             self._busy = False
-
-    def forget(self, spawned: Spawned) -> None:
-        """The run failed (timeout, crash, protocol): the caller discards this worker."""
-        with self._lock:
-            self._busy = False
-            if self._spawned is spawned:
+            if not reusable and self._spawned is spawned:
                 self._spawned, self._files, self._runs = None, (), 0
+        if not reusable:
+            spawned.discard()
+
+    def fresh(self) -> WorkerSource:
+        return self.pool if self.pool is not None else FreshWorkers()
 
     def close(self) -> None:
         with self._lock:

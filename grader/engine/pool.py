@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from grader.engine.runner import RunOptions, Spawned, fork_worker, spawn_worker, start_zygote
+from grader.engine.runner import FreshWorkers, RunOptions, Spawned, fork_worker, spawn_worker, start_zygote
 from grader.engine.zygote import ZygoteError
 
 
@@ -23,7 +23,7 @@ def _key(options: RunOptions) -> tuple:
 
 
 @dataclass
-class WorkerPool:
+class WorkerPool(FreshWorkers):
     """One zygote per kind of process. Close it when done (or use ``with``)."""
 
     opener: Callable = start_zygote  # options -> a grader.engine.zygote.Zygote; raises OSError or ZygoteError
@@ -41,6 +41,9 @@ class WorkerPool:
             if zygote is not None:
                 self._drop(options, zygote)
             return spawn_worker(options, preload=True, serve=serve)
+
+    def worker_for(self, options: RunOptions, files: tuple[str, ...]) -> Spawned:
+        return self.take(options)
 
     def warm(self, options: RunOptions) -> None:
         """Start the zygote for this kind of worker now, before the first run needs it."""

@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -55,8 +55,8 @@ class RunOptions:
     # or: a private cache for each run, copied from this folder (read only) into its scratch
     jax_cache_seed: str | None = None
     confine: bool = False  # learner code: Landlock confinement where the kernel has it
-    pool: Any = field(default=None, compare=False)  # a grader.engine.pool.WorkerPool of warm workers
-    live: Any = field(default=None, compare=False)  # a grader.engine.live.LiveWorker kept between runs
+    # where the workers come from (default: FreshWorkers, a new process for each run)
+    workers: WorkerSource | None = field(default=None, compare=False)
     # spread one run's cases over this many workers at once (worth it only when workers are
     # cheap to start, as with a pool, and cores are free)
     spread: int = 1
@@ -107,7 +107,7 @@ def _run_all(targets, pending, cases, limits, options, report) -> None:
                     report.calls[(name, cid)] = Call("timeout", detail="the total time limit ran out first")
             break
         plan = [by_name[n] for n in pending if pending[n]]
-        parts = _spread(pending, options.spread if options.live is None else 1)
+        parts = _spread(pending, 1 if worker_source(options).keeps_workers else options.spread)
         if len(parts) == 1:
             _run_once(plan, pending, cases, limits, options, deadline, report)
         else:
@@ -234,6 +234,64 @@ class Spawned:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+class WorkerSource(Protocol):
+    """Where a run's worker comes from and where it goes when the run ends: a new process for
+    each run (FreshWorkers), a fork of a zygote for each run (grader.engine.pool.WorkerPool), or
+    one worker kept between runs (grader.engine.live.LiveWorker)."""
+
+    @property
+    def keeps_workers(self) -> bool:
+        """Whether a worker serves run after run: its stdin stays open, a run is not spread."""
+        ...
+
+    @property
+    def runs_per_worker(self) -> int:
+        """How many runs one worker's CPU budget must cover."""
+        ...
+
+    def worker_for(self, options: RunOptions, files: tuple[str, ...]) -> Spawned:
+        """A worker for one run of ``files`` (the solution files it may read)."""
+        ...
+
+    def release(self, spawned: Spawned, reusable: bool) -> None:
+        """The run ended; ``reusable``: cleanly, so a kept worker may serve the next one."""
+        ...
+
+    def fresh(self) -> WorkerSource:
+        """The source for code that must not share a process with earlier runs (trusted code)."""
+        ...
+
+    def copy_folder(self) -> str | None:
+        """The folder for the grader's copies of the files its workers run, the same for every
+        run when workers are kept (they stay confined to the paths they started with); None: a
+        private folder for each run."""
+        ...
+
+
+class FreshWorkers:
+    """A new worker process for each run, discarded when the run ends."""
+
+    keeps_workers = False
+    runs_per_worker = 1
+
+    def worker_for(self, options: RunOptions, files: tuple[str, ...]) -> Spawned:
+        return spawn_worker(options)
+
+    def release(self, spawned: Spawned, reusable: bool) -> None:
+        spawned.discard()
+
+    def fresh(self) -> WorkerSource:
+        return self
+
+    def copy_folder(self) -> str | None:
+        return None
+
+
+def worker_source(options: RunOptions) -> WorkerSource:
+    """Where the workers of runs with ``options`` come from."""
+    return options.workers if options.workers is not None else FreshWorkers()
+
+
 def spawn_worker(options: RunOptions, preload: bool = False, serve: bool = False) -> Spawned:
     """Start a worker in a new session, with a scratch folder and a trimmed environment.
     With ``preload`` it imports JAX and Flax before waiting for its request; with ``serve`` it
@@ -290,11 +348,8 @@ def fork_worker(zygote, options: RunOptions, serve: bool = False) -> Spawned:
 
 
 def _run_once(plan, pending, cases, limits, options, deadline, report, quiet_load=False) -> None:
-    live = options.live
-    if live is not None:
-        spawned = live.take(options, tuple(str(t.path) for t in plan))
-    else:
-        spawned = options.pool.take(options) if options.pool is not None else spawn_worker(options)
+    source = worker_source(options)
+    spawned = source.worker_for(options, tuple(str(t.path) for t in plan))
     link = os.path.join(spawned.scratch, JAX_CACHE_LINK)
     if options.jax_cache_dir and not os.path.lexists(link):
         # JAX puts the cache folder's name into every entry's key: reach each cache through the
@@ -303,21 +358,16 @@ def _run_once(plan, pending, cases, limits, options, deadline, report, quiet_loa
         os.symlink(os.path.abspath(options.jax_cache_dir), link)
     secret = secrets.token_hex(16)  # frames without it did not come from this run's worker
     request = _encode_request(plan, pending, cases, limits, options, spawned.scratch, secret,
-                              cpu_runs=live.max_runs if live is not None else 1, quiet_load=quiet_load)
+                              cpu_runs=source.runs_per_worker, quiet_load=quiet_load)
     report.processes += 1
-    feeder = threading.Thread(target=_feed, args=(spawned.proc.stdin, request, live is None), daemon=True)
+    feeder = threading.Thread(target=_feed, args=(spawned.proc.stdin, request, not source.keeps_workers), daemon=True)
     feeder.start()
     session = Session(plan, pending, limits, report, secret)
     kept = False
     try:
-        kept = session.pump(spawned.proc, spawned.channel_fd, deadline, keep=live is not None)
+        kept = session.pump(spawned.proc, spawned.channel_fd, deadline, keep=source.keeps_workers)
     finally:
-        if kept:
-            live.give_back()
-        else:
-            if live is not None:
-                live.forget(spawned)
-            spawned.discard()
+        source.release(spawned, kept)
         feeder.join(timeout=1)
 
 

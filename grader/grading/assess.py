@@ -21,7 +21,7 @@ from grader.course.learner_file import (
 )
 from grader.engine import wire
 from grader.engine.limits import Limits
-from grader.engine.runner import CaseInput, RunOptions, Target, run_targets
+from grader.engine.runner import CaseInput, RunOptions, Target, run_targets, worker_source
 from grader.engine.session import RunReport
 from grader.errors import GraderError
 from grader.grading import feedback, redaction
@@ -89,15 +89,15 @@ def grade_problem(problem: Problem, solution: Path, display_name: str | None = N
         return _not_gradable(problem, f"{shown} does not exist")
     except NotGradable as exc:
         return _not_gradable(problem, str(exc))
-    live = options.run.live
     # a worker kept between runs stays confined to the paths it started with: same copy, same path
-    folder = Path(live.copy_folder()) if live is not None else private_folder()
+    kept = worker_source(options.run).copy_folder()
+    folder = Path(kept) if kept is not None else private_folder()
     try:
         copy = write_private(folder, solution.name, data)
         given = {problem.slug: expected} if expected is not None else None
         return grade_files([Submission(problem, copy, shown, data)], options, given)[0]
     finally:
-        if live is None:
+        if kept is None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -116,7 +116,7 @@ def grade_files(submissions: list[Submission], options: GradeOptions = GradeOpti
 
     Visible and hidden cases run in separate processes: a process holds the inputs of every case
     it runs, so what is shown in full (load errors, visible messages, printed output) must come
-    from one that never held a hidden input. Only a worker kept between runs (``run.live``,
+    from one that never held a hidden input. Only a worker kept between runs (``run.workers``,
     watch's quick verdicts) runs both."""
     began = time.monotonic()
     plans = [_plan(s, options) for s in submissions]
@@ -145,7 +145,7 @@ def grade_files(submissions: list[Submission], options: GradeOptions = GradeOpti
 def _parts(plans: list[_Plan], run: RunOptions) -> list[tuple[str, list, RunOptions]]:
     """The runs to make: (name, [(plan, cases)], options), "visible" and "hidden" apart, or
     "all" in a worker kept between runs. Two runs share the workers one would have had."""
-    if run.live is not None:
+    if worker_source(run).keeps_workers:
         return [("all", [(p, p.cases) for p in plans], run)]
     visible = [(p, [c for c in p.cases if not c.hidden]) for p in plans]
     hidden = [(p, [c for c in p.cases if c.hidden]) for p in plans]

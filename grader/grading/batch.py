@@ -133,7 +133,7 @@ def grade_learners(problems: list[Problem], learners: list[Learner], options: Ba
         # the learners' own processes: warm but never reused (one run each), each run with a
         # private compilation cache copied from the trusted one (see worker.seed_jax_cache)
         learner_options = replace(options.grade, use_cache=False,
-                                  run=replace(options.grade.run, pool=pool, jax_cache_seed=str(trusted_jax_cache())))
+                                  run=replace(options.grade.run, workers=pool, jax_cache_seed=str(trusted_jax_cache())))
         return _grade_all(problems, learners, options.jobs, learner_options, expected, progress, limit)
 
 

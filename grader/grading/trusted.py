@@ -18,7 +18,7 @@ from typing import Any
 from grader.course.catalogue import Case, Problem, build_args
 from grader.engine import cache, wire, worlds
 from grader.engine.limits import Limits
-from grader.engine.runner import CaseInput, RunOptions, Target, run_targets
+from grader.engine.runner import CaseInput, RunOptions, Target, run_targets, worker_source
 from grader.errors import GraderError
 from grader.grading.requirements import load_requirements
 
@@ -122,7 +122,7 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
     cases = problem.cases()
     limits = Limits(case_seconds=max(problem.time_limit, 30.0), total_seconds=600.0)
     # never in a worker kept for a learner's checks: trusted code runs in a process of its own
-    options = replace(options, live=None, confine=False, spread=1)
+    options = replace(options, workers=worker_source(options).fresh(), confine=False, spread=1)
     report = run_targets(trusted_targets(problem), case_inputs(problem, cases), limits, options)
     ref_file = problem.rel(problem.reference_path)
     if "reference" in report.load_problems:

@@ -64,7 +64,7 @@ class QuickCheck:
     the fresh-process check that follows confirms or corrects."""
 
     def __init__(self, options: GradeOptions, live: LiveWorker):
-        self.options = replace(options, run=replace(options.run, live=live, pool=None))
+        self.options = replace(options, run=replace(options.run, workers=live))
         self.live = live
 
     def __call__(self, problem: Problem, path: Path) -> ProblemResult:

@@ -36,7 +36,8 @@ def render_submission(submission: SubmissionResult, threshold: Threshold, consol
             hidden = sum(1 for cid in d.cases if cases[cid].visibility == "hidden")
             shown = [cid for cid in d.cases if cases[cid].visibility != "hidden"]
             covers = ", ".join(shown + ([f"{hidden} hidden"] if hidden else []))
-            line = Text(f"  {d.title} ({covers}): {d.found}")
+            # an error's message starts with its type, and its place is shown after it
+            line = Text(f"  {d.found} ({covers})" if d.kind == "error" else f"  {d.title} ({covers}): {d.found}")
             if d.error is not None and d.error.frames:
                 where = d.error.frames[-1]
                 line.append(f"  [{where.file}:{where.line}]", style="dim")
