@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow  # an export of the whole course, a pip install an
 
 REPO = Path(__file__).resolve().parent.parent
 INSTALL_SECONDS = 900  # a cold pip cache on a busy machine
+PROMPT = "learner-shell$ "
 
 
 def git(*args: str, cwd: Path) -> None:
@@ -105,7 +106,7 @@ def learner(export):
     home = clone(export, "learner")
     first, second = readme_commands((home / "README.md").read_text())[:2]
     slug = first_in_track(home)
-    env = clean_env(GRADER_CACHE_DIR=str(home.parent / "learner-cache"), PS1="$ ", TERM="xterm-256color")
+    env = clean_env(GRADER_CACHE_DIR=str(home.parent / "learner-cache"), PS1=PROMPT, TERM="xterm-256color")
     shell = pexpect.spawn(
         "bash",
         ["--norc", "--noprofile"],
@@ -117,11 +118,12 @@ def learner(export):
     )
     transcript = {}
     try:
+        shell.expect_exact(PROMPT)
         shell.sendline(first)
-        shell.expect(
-            "NOT IMPLEMENTED", timeout=INSTALL_SECONDS
-        )  # the first problem's stub, checked on opening
+        # the first problem's stub, checked on opening; the prompt back first means the command stopped
+        seen = shell.expect_exact(["NOT IMPLEMENTED", PROMPT], timeout=INSTALL_SECONDS)
         screen_before = shell.before
+        assert seen == 0, f"the README's first command stopped before watch:\n{screen_before[-3000:]}"
         (home / "workspace" / f"{slug}.py").write_text(solutions()[slug])
         shell.expect("Solved!", timeout=240)
         shell.send("q")
