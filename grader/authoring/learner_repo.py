@@ -11,17 +11,20 @@ solution of problem SLUG is ``workspace/SLUG.py`` in their repository.
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from grader.authoring.wheel import build_wheel, pinned_requirements
+from grader.course.catalogue import Problem
 from grader.grading.batch import LEARNER_REPO_FILES as WORKSPACE
 
 WORKFLOW_PATH = ".github/workflows/grade.yml"
 VENDOR = "vendor"
 
 
-def write_learner_repo(outdir: Path, problems, workflow: bool = True) -> list[Path]:
+def write_learner_repo(outdir: Path, problems: Sequence[Problem], workflow: bool = True) -> list[Path]:
     """Write the repository files around the exported problems/; returns the paths written."""
     shutil.rmtree(outdir / VENDOR, ignore_errors=True)  # no wheel of an earlier grader
     wheel = build_wheel(outdir / VENDOR)
@@ -44,7 +47,7 @@ def write_learner_repo(outdir: Path, problems, workflow: bool = True) -> list[Pa
         written.append(path)
     for problem in problems:  # the learner's files start as the stubs; an existing one is theirs
         path = outdir / WORKSPACE / f"{problem.slug}.py"
-        if not path.exists():
+        if not os.path.lexists(path):
             path.parent.mkdir(exist_ok=True)
             shutil.copyfile(problem.stub_path, path)
             written.append(path)
