@@ -16,8 +16,9 @@ import ast
 import copy
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 # In the order they are listed (and applied at one spot): what each one does.
 OPERATORS = {
@@ -94,7 +95,8 @@ def mutants_of(source: str) -> list[Mutant]:
     context = _context(tree)
     found = [m for node in ast.walk(tree) for m in _mutations(node, context)]
     order = sorted(range(len(found)), key=lambda i: (text.region(found[i])[0], _RANK[found[i].operator], i))
-    seen, out, ids = {source}, [], set()
+    seen, out = {source}, []
+    ids: set[str] = set()
     for i in order:
         written = _write(tree, text, found[i])
         if written is None or written in seen:
@@ -177,7 +179,7 @@ def _call(node: ast.Call) -> Iterator[_Mutation]:
         yield from _swaps("swap-args", node.args)
 
 
-def _swaps(operator: str, items: list[ast.AST]) -> Iterator[_Mutation]:
+def _swaps(operator: str, items: Sequence[ast.AST]) -> Iterator[_Mutation]:
     n = len(items)
     if n <= _MAX_SWAP_ARGS:
         pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
@@ -208,7 +210,7 @@ def _compare(node: ast.Compare) -> Iterator[_Mutation]:
             yield _Mutation("compare", (_Edit(node, new, operator_at=k, symbol=_SYMBOL[flipped]),))
 
 
-def _off_by_one(operator: str, node: ast.AST) -> Iterator[_Mutation]:
+def _off_by_one(operator: str, node: ast.expr) -> Iterator[_Mutation]:
     for op in (ast.Add(), ast.Sub()):
         yield _Mutation(operator, (_Edit(node, ast.BinOp(node, op, ast.Constant(1))),))
 
@@ -229,7 +231,7 @@ def _callee(node: ast.Call) -> str | None:
     return None
 
 
-def _is_seed(node: ast.AST) -> bool:
+def _is_seed(node: ast.AST) -> TypeGuard[ast.Name]:
     return isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and bool(_SEED_NAME.search(node.id))
 
 
@@ -262,7 +264,10 @@ def _is_sign_operand(parent: tuple | None) -> bool:
 # ---------------------------------------------------------------- writing a mutant
 
 def _context(tree: ast.AST) -> _Context:
-    parents, tuples, in_function, strings = {}, set(), set(), set()
+    parents: dict[int, tuple[ast.AST, str]] = {}
+    tuples: set[int] = set()
+    in_function: set[int] = set()
+    strings: set[str] = set()
     for owner in ast.walk(tree):
         for field, value in ast.iter_fields(owner):
             for child in value if isinstance(value, list) else [value]:
@@ -292,8 +297,9 @@ class _Text:
             self.starts.append(self.starts[-1] + len(line))
 
     def span(self, node: ast.AST) -> tuple[int, int]:
-        return (self.starts[node.lineno - 1] + node.col_offset,
-                self.starts[node.end_lineno - 1] + node.end_col_offset)
+        placed: Any = node  # ast.AST declares no position; every node edited here is an expr or a stmt
+        return (self.starts[placed.lineno - 1] + placed.col_offset,
+                self.starts[placed.end_lineno - 1] + placed.end_col_offset)
 
     def segment(self, node: ast.AST) -> str:
         start, end = self.span(node)
@@ -304,6 +310,7 @@ class _Text:
         if edit.operator_at is None:
             return self.span(edit.node)
         node, k = edit.node, edit.operator_at
+        assert isinstance(node, (ast.BinOp, ast.Compare))  # the nodes whose operator an edit rewrites
         before, after = (node.left, node.right) if isinstance(node, ast.BinOp) else \
             ((node.left, *node.comparators)[k], node.comparators[k])
         gap_start, gap_end = self.span(before)[1], self.span(after)[0]
@@ -376,8 +383,8 @@ def _describe(text: _Text, mutation: _Mutation, written: str, ids: set) -> Mutan
     column = len(text.data[text.starts[line - 1]:start].decode("utf-8")) + 1
     old = " ".join(text.data[start:end].decode("utf-8").split())
     new = " ".join(data[start:end + delta].decode("utf-8").split())
-    digest = hashlib.sha256(f"{_line(text.data.decode('utf-8'), line)}\n{_line(written, line)}".encode())
-    digest = digest.hexdigest()[:6]
+    hashed = hashlib.sha256(f"{_line(text.data.decode('utf-8'), line)}\n{_line(written, line)}".encode())
+    digest = hashed.hexdigest()[:6]
     mutant_id = base = f"{mutation.operator}@{line}:{column}#{digest}"
     n = 2
     while mutant_id in ids:

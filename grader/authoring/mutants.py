@@ -26,7 +26,7 @@ import difflib
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -201,7 +201,7 @@ def _run_mutants(problem: Problem, mutants: list[Mutant], options: RunOptions) -
 
 
 def judge(problem: Problem, case_ids: list[str], expected: Expected, run: RunReport, target: str,
-          requirements: list[Requirement] = ()) -> tuple[MutantStatus, str, str]:
+          requirements: Sequence[Requirement] = ()) -> tuple[MutantStatus, str, str]:
     """Status, killing case and detail of one mutant, from its calls, the reference's outputs and
     the problem's requirements (checked on the events each call recorded)."""
     if target in run.load_problems:

@@ -25,6 +25,7 @@ reason = "Why a do-nothing answer is right here."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,9 @@ def load_accepted_probes(problem: Problem) -> list[AcceptedProbe]:
         return []
     display = problem.rel(problem.pitfalls_path)
     raw = read_toml(problem.pitfalls_path, display).get("accepted_probes", [])
-    findings, out, seen = [], [], set()
+    findings: list[Finding] = []
+    out: list[AcceptedProbe] = []
+    seen: set[object] = set()
     for i, entry in enumerate(raw if isinstance(raw, list) else []):
         data = check_table(entry, ACCEPTED_FIELDS, display, f"accepted_probes[{i}]", findings)
         if data.get("id") in seen:
@@ -106,7 +109,7 @@ def load_accepted_probes(problem: Problem) -> list[AcceptedProbe]:
 # ---------------------------------------------------------------- the probes
 
 def plan_probes(problem: Problem, cases: list[Case], reference: dict[str, Any],
-                statement_values: list = ()) -> list[Probe]:
+                statement_values: Sequence[Any] = ()) -> list[Probe]:
     """The probes for this case set, each with its value per case."""
     probes = [
         Probe("zeros", "an all-zeros answer", "constant",

@@ -6,7 +6,7 @@ those are clean, because a broken file makes every later check say the same thin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +36,7 @@ from grader.errors import GraderError
 from grader.grading.assess import GradeOptions, grade_problem
 from grader.grading.compare import compare_tree, outputs_equal
 from grader.grading.requirements import Requirement, load_requirements
-from grader.grading.results import CaseStatus, ProblemStatus
+from grader.grading.results import CaseStatus, ProblemResult, ProblemStatus
 from grader.grading.trusted import Expected, Raised, run_trusted, store_expected, trusted_jax_cache
 
 
@@ -208,6 +208,7 @@ def signature_findings(problem: Problem, pitfalls: list[Pitfall]) -> list[Findin
                              f"file is missing; pitfalls.toml names functions in it ({coded[0].function!r}, ...)"))
     elif coded:
         for p in coded:
+            assert p.function  # coded: the pitfalls that name a function
             found += _check_def(problem, problem.pitfall_code_path, p.function, wanted,
                                 f"no top-level function {p.function!r} (pitfalls.toml pitfalls[{p.id}].function)")
     return found
@@ -263,10 +264,10 @@ def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], 
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = [pool.submit(run_trusted, problem, trusted_run) for _ in range(2)]
         outcomes = [_trusted_outcome(r) for r in runs]
-    failures = [o for o in outcomes if isinstance(o, Finding)]
-    if failures:
-        return failures[:1]
-    first, second = outcomes
+    computed = [o for o in outcomes if isinstance(o, Expected)]
+    if len(computed) < len(outcomes):
+        return [o for o in outcomes if isinstance(o, Finding)][:1]
+    first, second = computed
     store_expected(problem, first, options.run)
     report.cost = case_cost(problem, cases, first.seconds)
     found = determinism_findings(problem, cases, pitfalls, first, second)
@@ -280,8 +281,8 @@ def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], 
         stub = pool.submit(grade_problem, problem, problem.stub_path, "stub.py", grade)
         ref = pool.submit(grade_problem, problem, problem.reference_path, "solution.py", grade)
         probed = pool.submit(run_probes, problem, cases, probes, bool(requirements), trusted_run)
-        found += _stub_findings(problem, stub)
-        found += _reference_findings(problem, ref)
+        found += _graded_findings(problem, problem.stub_path, stub, _stub_findings)
+        found += _graded_findings(problem, problem.reference_path, ref, _reference_findings)
         found += probe_findings(problem, cases, probes, probed.result(), first.reference, requirements, accepted)
     return found
 
@@ -337,7 +338,7 @@ def requirement_findings(problem: Problem, requirements: list[Requirement], expe
 
 
 def pitfall_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall],
-                     expected: Expected, requirements: list[Requirement] = ()) -> list[Finding]:
+                     expected: Expected, requirements: Sequence[Requirement] = ()) -> list[Finding]:
     """Every coded pitfall must fail some hidden case or requirement; a pitfall marked equivalent
     must fail none."""
     found = []
@@ -376,12 +377,18 @@ def _catches(problem: Problem, reference, outs: dict, case_id: str) -> bool:
     return isinstance(out, Raised) or compare_tree(reference, out, problem.rtol, problem.atol) is not None
 
 
-def _stub_findings(problem: Problem, future) -> list[Finding]:
-    display = problem.rel(problem.stub_path)
+def _graded_findings(problem: Problem, path: Path, future,
+                     judge: Callable[[Problem, str, ProblemResult], list[Finding]]) -> list[Finding]:
+    """What ``judge`` finds in the grading of ``path`` (a future of it), or that it could not be graded."""
+    display = problem.rel(path)
     try:
         result = future.result()
     except GraderError as exc:
         return [Finding(display, "", f"could not be graded: {exc}")]
+    return judge(problem, display, result)
+
+
+def _stub_findings(problem: Problem, display: str, result: ProblemResult) -> list[Finding]:
     if result.status is ProblemStatus.NOT_IMPLEMENTED:
         return []
     if result.status is ProblemStatus.PASSED:
@@ -393,12 +400,7 @@ def _stub_findings(problem: Problem, future) -> list[Finding]:
                     f"the untouched stub {why}; it should raise NotImplementedError so learners see not_implemented")]
 
 
-def _reference_findings(problem: Problem, future) -> list[Finding]:
-    display = problem.rel(problem.reference_path)
-    try:
-        result = future.result()
-    except GraderError as exc:
-        return [Finding(display, "", f"could not be graded: {exc}")]
+def _reference_findings(problem: Problem, display: str, result: ProblemResult) -> list[Finding]:
     if result.status is ProblemStatus.PASSED:
         return []
     if result.message:

@@ -4,6 +4,7 @@ package; the commands live in grader/cli/, one module per audience."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import typer
 import typer.core
@@ -18,11 +19,12 @@ from grader.course.workspace import Workspace
 class _FlagsWithoutType:
     """Help that shows a flag as just its name: it takes no value, so no ``<bool>`` after it."""
 
-    def format_help(self, ctx, formatter) -> None:
-        for param in self.get_params(ctx):
+    # ctx and formatter: typer's own (vendored) click types
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        for param in cast(typer.core.TyperCommand, self).get_params(ctx):  # mixed into a command class
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""  # typer prints the metavar, when there is one, instead of the type
-        super().format_help(ctx, formatter)
+        super().format_help(ctx, formatter)  # type: ignore[misc]  # the command class, next in the MRO
 
 
 class _Command(_FlagsWithoutType, typer.core.TyperCommand):

@@ -51,6 +51,7 @@ def grade_command(
     if hidden_visibility not in VISIBILITIES:
         fail(s, f"--hidden-visibility must be one of {', '.join(VISIBILITIES)}")
     target = many if many is not None else folder
+    assert target is not None  # exactly one of the two, checked above
     if not target.is_dir() and (many is not None or not target.is_symlink()):  # DIR as a link: refused below
         fail(s, f"not a folder: {target}")
     try:

@@ -3,11 +3,13 @@ commands take, and how to stop."""
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,6 +19,7 @@ from grader.course.schema import MetadataError
 from grader.course.workspace import Workspace
 
 EXIT_USAGE = 2
+T = TypeVar("T")
 
 
 @dataclass
@@ -38,7 +41,7 @@ class CommandContext:
             fail(self, f"problem {slug!r} is broken: {exc.findings[0]} (run `grader validate {slug}`)")
 
 
-def fail(session_or_console, message: str, code: int = EXIT_USAGE):
+def fail(session_or_console: CommandContext | Console, message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Stop with a one-line message on stderr and a non-zero exit code."""
     console = session_or_console.err if isinstance(session_or_console, CommandContext) else session_or_console
     console.print(f"grader: {message}", markup=False, highlight=False, soft_wrap=True)
@@ -50,9 +53,11 @@ def encode_safely() -> None:
     """Whatever the terminal's encoding (ASCII under LANG=C or PYTHONIOENCODING=ascii), text it
     cannot carry is written as escapes: learner text never stops the output."""
     for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):  # not a text stream of io's (a test's capture)
+            continue
         try:
             stream.reconfigure(errors="backslashreplace")
-        except (AttributeError, ValueError):  # not a text stream of io's (a test's capture)
+        except ValueError:
             pass
 
 
@@ -67,6 +72,15 @@ MaxFileBytes = Annotated[int | None, typer.Option(
     "--max-file-bytes", min=1, metavar="BYTES",
     help="Largest submission file graded; a bigger one is an error, not read "
          "(default: $GRADER_MAX_SUBMISSION_BYTES, else 1048576 = 1 MiB).")]
+
+
+def with_status(s: CommandContext, message: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``work(*args, **kwargs)``; at a terminal under a spinner saying ``message``, which ``work``
+    updates through its ``progress`` argument."""
+    if not s.err.is_terminal:
+        return work(*args, **kwargs)
+    with s.err.status(message) as status:
+        return work(*args, progress=status.update, **kwargs)
 
 
 def cores() -> int:

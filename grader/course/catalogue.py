@@ -392,7 +392,7 @@ def generate_array(spec: dict) -> np.ndarray:
 
 def build_args(problem: Problem, case: Case) -> tuple:
     """The call arguments of a case: scalars as Python floats, arrays as float32 numpy arrays."""
-    out = []
+    out: list[float | np.ndarray] = []
     for arg in problem.args:
         value = case.inputs[arg.name]
         if arg.kind == "scalar":

@@ -15,6 +15,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 1 << 20
@@ -77,14 +78,15 @@ def _on_the_way(path: Path, shown: str) -> tuple[int | None, str]:
             deeper = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
         except OSError as exc:
             linked = exc.errno == errno.ELOOP or os.path.islink(os.path.join(*parts[:i + 1]))
+            failure: Exception
             if linked:
-                exc = NotGradable(f"{shown}: {os.path.join(*parts[:i + 1])} is a symbolic link; "
+                failure = NotGradable(f"{shown}: {os.path.join(*parts[:i + 1])} is a symbolic link; "
                                   "submit your files themselves, not links to them")
             elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
-                exc = FileNotFoundError(errno.ENOENT, "no such folder", os.path.join(*parts[:i + 1]))
+                failure = FileNotFoundError(errno.ENOENT, "no such folder", os.path.join(*parts[:i + 1]))
             else:
-                exc = _unreadable(shown, exc)
-            raise exc from None
+                failure = _unreadable(shown, exc)
+            raise failure from None
         finally:
             os.close(fd)
         fd = deeper
@@ -96,14 +98,7 @@ def open_folder(path: Path, shown: str) -> int:
     Raises FileNotFoundError when it is not there, NotGradable for anything else."""
     parent, name = _on_the_way(path, shown)
     try:
-        try:
-            before = os.stat(name, dir_fd=parent, follow_symlinks=False)
-        except FileNotFoundError:
-            raise
-        except OSError as exc:
-            raise _unreadable(shown, exc) from None
-        if not stat.S_ISDIR(before.st_mode):
-            raise NotGradable(f"{shown} {what_it_is(before.st_mode)}")
+        before = _stat_of_kind(name, parent, shown, stat.S_ISDIR)
         try:
             fd = os.open(name, _FOLDER_FLAGS, dir_fd=parent)
         except OSError as exc:
@@ -118,6 +113,21 @@ def open_folder(path: Path, shown: str) -> int:
     return fd
 
 
+def _stat_of_kind(name: str | Path, dir_fd: int | None, shown: str,
+                  of_kind: Callable[[int], bool]) -> os.stat_result:
+    """``name``'s status, the link itself if it is one. Raises FileNotFoundError when it is not there,
+    NotGradable when it cannot be read or ``of_kind(st_mode)`` is false."""
+    try:
+        found = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise _unreadable(shown, exc) from None
+    if not of_kind(found.st_mode):
+        raise NotGradable(f"{shown} {what_it_is(found.st_mode)}")
+    return found
+
+
 def read_file(name: str | Path, shown: str, limit: int, dir_fd: int | None = None) -> bytes:
     """The bytes of a learner's file: a regular file (not a link, folder, device, pipe or
     socket) of at most ``limit`` bytes, read through the descriptor that was checked. With
@@ -130,14 +140,7 @@ def read_file(name: str | Path, shown: str, limit: int, dir_fd: int | None = Non
                 return read_file(last, shown, limit, dir_fd=parent)
             finally:
                 os.close(parent)
-    try:
-        before = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-    except FileNotFoundError:
-        raise
-    except OSError as exc:
-        raise _unreadable(shown, exc) from None
-    if not stat.S_ISREG(before.st_mode):
-        raise NotGradable(f"{shown} {what_it_is(before.st_mode)}")  # never opened: a device, a fifo
+    before = _stat_of_kind(name, dir_fd, shown, stat.S_ISREG)  # never opened: a device, a fifo
     if before.st_size > limit:
         raise _too_big(shown, before.st_size, limit)
     try:

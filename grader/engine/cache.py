@@ -22,9 +22,9 @@ def cache_dir() -> Path:
     return Path(base) / "jax-flax-grader"
 
 
-def stack_versions() -> dict:
+def stack_versions() -> dict[str, str | None]:
     """The interpreter, machine and numeric stack versions: outputs computed under others are stale."""
-    out = {"python": sys.version, "machine": platform.machine()}
+    out: dict[str, str | None] = {"python": sys.version, "machine": platform.machine()}
     for dist in ("jax", "jaxlib", "flax", "numpy"):
         try:
             out[dist] = metadata.version(dist)

@@ -21,6 +21,7 @@ import secrets
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -101,7 +102,7 @@ def serve_daemon(folder: str) -> None:
 # ---------------------------------------------------------------- in the grader
 
 @contextmanager
-def warm_run(run: RunOptions, interactive: bool):
+def warm_run(run: RunOptions, interactive: bool) -> Iterator[RunOptions]:
     """``run`` with its workers forked by the daemon and its cases spread over the free cores,
     when checks use the daemon here (``enabled``); else ``run`` as it is. A ``run`` that brings
     its own pool keeps it."""
@@ -187,7 +188,7 @@ def _start(folder: Path, options: RunOptions) -> subprocess.Popen:
 
 
 @contextmanager
-def _locked(folder: Path):
+def _locked(folder: Path) -> Iterator[None]:
     with open(folder / "lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

@@ -27,7 +27,7 @@ TEXT_CHARS = 10_000  # messages and source lines
 class Text:
     max_chars: int = NAME_CHARS
 
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> str:
         if type(v) is not str or len(v) > self.max_chars:
             raise WireError(f"{where} is not text of at most {self.max_chars} characters")
         return v
@@ -35,7 +35,7 @@ class Text:
 
 @dataclass(frozen=True)
 class Flag:
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> bool:
         if type(v) is not bool:
             raise WireError(f"{where} is not true or false")
         return v
@@ -46,7 +46,7 @@ class Int:
     low: int = -(2 ** 31)
     high: int = 2 ** 31 - 1
 
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> int:
         if type(v) is not int or not self.low <= v <= self.high:
             raise WireError(f"{where} is not an integer from {self.low} to {self.high}")
         return v
@@ -57,7 +57,7 @@ class Number:
     low: float
     high: float
 
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> float:
         if type(v) not in (int, float) or not self.low <= v <= self.high:  # NaN fails both
             raise WireError(f"{where} is not a number from {self.low:g} to {self.high:g}")
         return float(v)
@@ -69,7 +69,7 @@ class Scalar:
 
     max_chars: int = NAME_CHARS
 
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> str | bool | int | float | None:
         if v is None or type(v) is bool or (type(v) is str and len(v) <= self.max_chars):
             return v
         if (type(v) is int and abs(v) < 2 ** 63) or (type(v) is float and math.isfinite(v)):
@@ -82,7 +82,7 @@ class ListOf:
     item: Any
     max_items: int
 
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> list:
         if type(v) is not list or len(v) > self.max_items:
             raise WireError(f"{where} is not a list of at most {self.max_items} items")
         return [self.item.check(x, f"{where}[]") for x in v]
@@ -96,7 +96,7 @@ class MapOf:
     max_items: int
     key_chars: int = 100
 
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> dict[str, Any]:
         if (type(v) is not dict or len(v) > self.max_items
                 or not all(type(k) is str and len(k) <= self.key_chars for k in v)):
             raise WireError(f"{where} is not an object of at most {self.max_items} short keys")
@@ -111,12 +111,12 @@ class Record:
     optional: frozenset = frozenset()
     ignored: frozenset = frozenset()  # present in the frame, checked elsewhere
 
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> dict[str, Any]:
         if type(v) is not dict:
             raise WireError(f"{where} is not an object")
         if any(k not in self.fields and k not in self.ignored for k in v):
             raise WireError(f"{where} has a field it should not have")  # not named: it is learner text
-        out = {}
+        out: dict[str, Any] = {}
         for name, kind in self.fields.items():
             if name in v:
                 out[name] = kind.check(v[name], f"{where}.{name}")
@@ -131,7 +131,7 @@ class Record:
 class ValueSpec:
     """A returned value's spec: ``parse`` decodes it with the frame's buffers."""
 
-    def check(self, v, where: str):
+    def check(self, v: Any, where: str) -> Any:
         return v
 
 
@@ -167,7 +167,7 @@ def parse(header: dict, buffers: list[bytes], secret: str) -> tuple[str, dict]:
         raise WireError(f"an unreadable event ({type(exc).__name__})") from None
 
 
-def _parse(header, buffers, secret: str) -> tuple[str, dict]:
+def _parse(header: Any, buffers: list[bytes], secret: str) -> tuple[str, dict]:
     if type(header) is not dict:
         raise WireError("a frame that is not an object")
     given = header.get("secret")

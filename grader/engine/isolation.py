@@ -24,6 +24,7 @@ import platform
 import shutil
 import signal
 import sys
+from typing import Any
 
 from grader.engine._libc import load_libc
 
@@ -91,7 +92,8 @@ def _write(path: str, text: str) -> None:
         fh.write(text)
 
 
-def _mount(libc, source, target, fstype, flags, data, what: str) -> None:
+def _mount(libc: ctypes.CDLL, source: bytes | None, target: bytes, fstype: bytes | None, flags: int,
+           data: bytes | None, what: str) -> None:
     if libc.mount(source, target, fstype, ctypes.c_ulong(flags), data) != 0:
         # past the fork, a failure cannot fall back to the ordinary way: end the worker
         print(f"grader isolation: {what} failed: {os.strerror(ctypes.get_errno())}", file=sys.stderr)
@@ -205,7 +207,7 @@ def install_seccomp() -> dict:
     return {"seccomp": True}
 
 
-def _rule(sc, flt, action, name: str, *args) -> None:
+def _rule(sc: Any, flt: Any, action: Any, name: str, *args: Any) -> None:  # sc: the pyseccomp module
     try:
         sc.resolve_syscall(sc.system_arch(), name)
     except Exception:

@@ -10,6 +10,7 @@ import ctypes
 import os
 import platform
 import struct
+from collections.abc import Iterable
 
 from grader.engine._libc import load_libc
 
@@ -74,7 +75,7 @@ def handled_fs(abi: int) -> int:
     return rights
 
 
-def confine(read_paths, write_paths, deny_tcp: bool = True) -> dict:
+def confine(read_paths: Iterable[str], write_paths: Iterable[str], deny_tcp: bool = True) -> dict:
     """Allow reading beneath ``read_paths`` and reading and writing beneath ``write_paths``;
     everything else on the filesystem is refused, and (ABI 4+) so are TCP connect and bind,
     and (ABI 6+) signals and abstract sockets to processes outside the sandbox.
@@ -107,7 +108,7 @@ def confine(read_paths, write_paths, deny_tcp: bool = True) -> dict:
     return {"abi": abi, "filesystem": True, "tcp": bool(net), "signals": bool(scoped)}
 
 
-def _allow(libc, ruleset: int, path: str, rights: int) -> None:
+def _allow(libc: ctypes.CDLL, ruleset: int, path: str, rights: int) -> None:
     try:
         fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
     except OSError:

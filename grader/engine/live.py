@@ -57,6 +57,7 @@ class LiveWorker:
                 self._replace(options, files)
             self._runs += 1
             self._busy = True
+            assert self._spawned is not None  # _fit or _replace left one
             return self._spawned
 
     def warm(self, options: RunOptions, files: tuple[str, ...]) -> None:
@@ -103,7 +104,7 @@ class LiveWorker:
     def __enter__(self) -> LiveWorker:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
         with self._lock:  # the copies go with the holder, not with one worker
             if self._copies is not None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader.engine.runner import FreshWorkers, RunOptions, Spawned, fork_worker, spawn_worker, start_zygote
-from grader.engine.zygote import ZygoteError
+from grader.engine.zygote import Zygote, ZygoteError
 
 
 def _key(options: RunOptions) -> tuple:
@@ -26,8 +26,8 @@ def _key(options: RunOptions) -> tuple:
 class WorkerPool(FreshWorkers):
     """One zygote per kind of process. Close it when done (or use ``with``)."""
 
-    opener: Callable = start_zygote  # options -> a grader.engine.zygote.Zygote; raises OSError or ZygoteError
-    _zygotes: dict = field(default_factory=dict)
+    opener: Callable[[RunOptions], Zygote] = start_zygote  # raises OSError or ZygoteError
+    _zygotes: dict[tuple, Zygote] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: bool = False
 
@@ -49,7 +49,7 @@ class WorkerPool(FreshWorkers):
         """Start the zygote for this kind of worker now, before the first run needs it."""
         self._zygote(options)
 
-    def _zygote(self, options: RunOptions):
+    def _zygote(self, options: RunOptions) -> Zygote:
         key = _key(options)
         with self._lock:
             if self._closed:
@@ -62,7 +62,7 @@ class WorkerPool(FreshWorkers):
                 zygote = self._zygotes[key] = self.opener(options)
             return zygote
 
-    def _drop(self, options: RunOptions, zygote) -> None:
+    def _drop(self, options: RunOptions, zygote: Zygote) -> None:
         with self._lock:
             if self._zygotes.get(_key(options)) is zygote:
                 del self._zygotes[_key(options)]
@@ -78,5 +78,5 @@ class WorkerPool(FreshWorkers):
     def __enter__(self) -> WorkerPool:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

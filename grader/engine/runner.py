@@ -18,14 +18,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from grader.engine import sandbox, wire
 from grader.engine.clock import WALL_FACTOR
 from grader.engine.limits import Limits
-from grader.engine.session import Call, RunReport, Session, stop_worker
+from grader.engine.session import Call, RunReport, Session, WorkerProcess, stop_worker
+
+if TYPE_CHECKING:  # imported on use at run time (start_zygote)
+    from grader.engine.zygote import Zygote
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding grader/
 
@@ -96,7 +99,8 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
     return report
 
 
-def _run_all(targets, pending, cases, limits, options, report) -> None:
+def _run_all(targets: list[Target], pending: dict[str, list[str]], cases: list[CaseInput], limits: Limits,
+             options: RunOptions, report: RunReport) -> None:
     by_name = {t.name: t for t in targets}
     # the limits that count are CPU and idle time (grader/engine/clock.py); this is the backstop
     deadline = time.monotonic() + limits.total_seconds * WALL_FACTOR
@@ -114,7 +118,7 @@ def _run_all(targets, pending, cases, limits, options, report) -> None:
             _run_spread(plan, pending, parts, cases, limits, options, deadline, report)
 
 
-def _spread(pending: dict, workers: int) -> list[dict]:
+def _spread(pending: dict[str, list[str]], workers: int) -> list[dict[str, list[str]]]:
     """Split the pending calls into at most ``workers`` parts, each a run of consecutive cases
     (so that the output printed by the parts, put end to end, follows the cases' order)."""
     calls = [(name, cid) for name, ids in pending.items() for cid in ids]
@@ -124,19 +128,21 @@ def _spread(pending: dict, workers: int) -> list[dict]:
     size = -(-len(calls) // workers)
     parts = []
     for start in range(0, len(calls), size):
-        part: dict = {}
+        part: dict[str, list[str]] = {}
         for name, cid in calls[start:start + size]:
             part.setdefault(name, []).append(cid)
         parts.append(part)
     return parts
 
 
-def _run_spread(plan, pending, parts, cases, limits, options, deadline, report) -> None:
+def _run_spread(plan: list[Target], pending: dict[str, list[str]], parts: list[dict[str, list[str]]], cases: list[CaseInput], limits: Limits,
+                options: RunOptions, deadline: float, report: RunReport) -> None:
     """One worker per part, at the same time; their reports merged into ``report``."""
     reports = [RunReport() for _ in parts]
-    threads, failures = [], []
+    threads: list[threading.Thread] = []
+    failures: list[BaseException] = []
 
-    def run_part(index: int, part: dict, sub: RunReport) -> None:
+    def run_part(index: int, part: dict[str, list[str]], sub: RunReport) -> None:
         try:
             # every worker loads the files; only the first one's import-time output is kept
             _run_once([t for t in plan if part.get(t.name)], part, cases, limits, options, deadline, sub,
@@ -167,7 +173,8 @@ def _run_spread(plan, pending, parts, cases, limits, options, deadline, report) 
         pending[name] = [cid for cid in pending[name] if (name, cid) not in report.calls]
 
 
-def _encode_request(plan, pending, cases, limits, options, scratch, secret, cpu_runs=1, quiet_load=False) -> bytes:
+def _encode_request(plan: list[Target], pending: dict[str, list[str]], cases: list[CaseInput], limits: Limits, options: RunOptions,
+                    scratch: str, secret: str, cpu_runs: int = 1, quiet_load: bool = False) -> bytes:
     buffers: list[bytes] = []
     case_specs = []
     for case in cases:
@@ -195,7 +202,7 @@ def _encode_request(plan, pending, cases, limits, options, scratch, secret, cpu_
     return wire.encode_frame(header, buffers)
 
 
-def _landlock_request(plan, scratch: str, options: RunOptions) -> dict:
+def _landlock_request(plan: list[Target], scratch: str, options: RunOptions) -> dict:
     off = sandbox.turned_off("landlock")
     if off:
         return {"off": off}
@@ -203,13 +210,13 @@ def _landlock_request(plan, scratch: str, options: RunOptions) -> dict:
     return sandbox.learner_policy([str(t.path) for t in plan], scratch, writable).as_request()
 
 
-def _classify_input(value):
+def _classify_input(value: Any) -> tuple[str, np.ndarray] | None:
     if isinstance(value, np.ndarray):
         return "numpy", value
     return None
 
 
-def child_env(scratch: str, options: RunOptions) -> dict:
+def child_env(scratch: str, options: RunOptions) -> dict[str, str]:
     env = {k: os.environ[k] for k in _ENV_PASSTHROUGH if k in os.environ}
     env.setdefault("PATH", os.defpath)
     env.update(HOME=scratch, TMPDIR=scratch, JAX_PLATFORMS=options.platform,
@@ -222,7 +229,7 @@ def child_env(scratch: str, options: RunOptions) -> dict:
 class Spawned:
     """A started worker, blocked on reading its request: nothing of anyone's has run in it yet."""
 
-    proc: Any  # a subprocess.Popen, or a grader.engine.zygote.ForkedProcess
+    proc: WorkerProcess  # a subprocess.Popen, or a grader.engine.zygote.ForkedProcess
     channel_fd: int
     scratch: str
 
@@ -318,7 +325,7 @@ def spawn_worker(options: RunOptions, preload: bool = False, serve: bool = False
     return Spawned(proc, read_fd, scratch)
 
 
-def start_zygote(options: RunOptions):
+def start_zygote(options: RunOptions) -> Zygote:
     """Start a zygote for workers of this kind (interpreter, platform, environment)."""
     from grader.engine.zygote import Zygote
 
@@ -328,6 +335,7 @@ def start_zygote(options: RunOptions):
         with sandbox.starting_worker():  # registered before another thread can take it for a stray
             zygote = Zygote.start([options.python, "-I", "-c", _ZYGOTE_BOOT.format(path=PACKAGE_PARENT)],
                                   child_env(scratch, options), scratch)
+            assert zygote.proc is not None  # started here, not reached through a daemon
             sandbox.register_worker(zygote.proc.pid)
             return zygote
     except BaseException:
@@ -335,7 +343,7 @@ def start_zygote(options: RunOptions):
         raise
 
 
-def fork_worker(zygote, options: RunOptions, serve: bool = False) -> Spawned:
+def fork_worker(zygote: Zygote, options: RunOptions, serve: bool = False) -> Spawned:
     """A worker forked from ``zygote``, in a scratch folder of its own; raises ZygoteError."""
     scratch = tempfile.mkdtemp(prefix="grader-run-")
     try:
@@ -347,7 +355,8 @@ def fork_worker(zygote, options: RunOptions, serve: bool = False) -> Spawned:
     return Spawned(proc, channel_fd, scratch)
 
 
-def _run_once(plan, pending, cases, limits, options, deadline, report, quiet_load=False) -> None:
+def _run_once(plan: list[Target], pending: dict[str, list[str]], cases: list[CaseInput], limits: Limits, options: RunOptions,
+              deadline: float, report: RunReport, quiet_load: bool = False) -> None:
     source = worker_source(options)
     spawned = source.worker_for(options, tuple(str(t.path) for t in plan))
     link = os.path.join(spawned.scratch, JAX_CACHE_LINK)
@@ -360,6 +369,7 @@ def _run_once(plan, pending, cases, limits, options, deadline, report, quiet_loa
     request = _encode_request(plan, pending, cases, limits, options, spawned.scratch, secret,
                               cpu_runs=source.runs_per_worker, quiet_load=quiet_load)
     report.processes += 1
+    assert spawned.proc.stdin is not None  # workers start with piped streams
     feeder = threading.Thread(target=_feed, args=(spawned.proc.stdin, request, not source.keeps_workers), daemon=True)
     feeder.start()
     session = Session(plan, pending, limits, report, secret)
@@ -371,7 +381,7 @@ def _run_once(plan, pending, cases, limits, options, deadline, report, quiet_loa
         feeder.join(timeout=1)
 
 
-def _feed(stdin, data: bytes, close: bool = True) -> None:
+def _feed(stdin: IO[bytes], data: bytes, close: bool = True) -> None:
     try:
         stdin.write(data)
         stdin.flush()

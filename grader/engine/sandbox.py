@@ -17,8 +17,9 @@ import sys
 import sysconfig
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _PR_SET_DUMPABLE = 4
 _PR_SET_CHILD_SUBREAPER = 36
@@ -27,7 +28,13 @@ _state_lock = threading.Lock()
 # another thread has just started for a stray
 _spawn_lock = threading.Lock()
 # OS-level facts about this process, set once: whether it is a subreaper, and the workers alive now
-_process = {"subreaper": None, "workers": set()}
+@dataclass
+class _ProcessState:
+    subreaper: bool | None = None  # None: not asked yet
+    workers: set[int] = field(default_factory=set)
+
+
+_process = _ProcessState()
 
 
 class WorkerGate:
@@ -40,7 +47,7 @@ class WorkerGate:
         self._exclusive = False
 
     @contextmanager
-    def shared(self):
+    def shared(self) -> Iterator[None]:
         with self._changed:
             self._changed.wait_for(lambda: not self._exclusive)
             self._shared += 1
@@ -52,7 +59,7 @@ class WorkerGate:
                 self._changed.notify_all()
 
     @contextmanager
-    def exclusive(self):
+    def exclusive(self) -> Iterator[None]:
         with self._changed:
             self._changed.wait_for(lambda: not self._exclusive and self._shared == 0)
             self._exclusive = True
@@ -81,15 +88,15 @@ def _prctl(option: int, value: int) -> bool:
 def become_subreaper() -> bool:
     """Make orphaned descendants of our workers children of this process (Linux)."""
     with _state_lock:
-        if _process["subreaper"] is None:
-            _process["subreaper"] = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+        if _process.subreaper is None:
+            _process.subreaper = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
             # our memory holds expected outputs: keep other processes of this user out of it
             _prctl(_PR_SET_DUMPABLE, 0)
-        return bool(_process["subreaper"])
+        return bool(_process.subreaper)
 
 
 @contextmanager
-def starting_worker():
+def starting_worker() -> Iterator[None]:
     """Hold while starting a worker process and registering its pid."""
     with _spawn_lock:
         yield
@@ -99,24 +106,24 @@ def adopt_orphans() -> bool:
     """Become a child subreaper without the rest of become_subreaper (the daemon's children
     inherit this process's dumpable flag, and must stay able to read their own /proc)."""
     with _state_lock:
-        if _process["subreaper"] is None:
-            _process["subreaper"] = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
-        return bool(_process["subreaper"])
+        if _process.subreaper is None:
+            _process.subreaper = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+        return bool(_process.subreaper)
 
 
 def register_worker(pid: int) -> None:
     with _state_lock:
-        _process["workers"].add(pid)
+        _process.workers.add(pid)
 
 
 def unregister_worker(pid: int) -> None:
     with _state_lock:
-        _process["workers"].discard(pid)
+        _process.workers.discard(pid)
 
 
 def _children() -> list[int]:
     me = os.getpid()
-    found = []
+    found: list[int] = []
     try:
         tasks = os.listdir(f"/proc/{me}/task")
     except OSError:
@@ -142,13 +149,13 @@ def reap_orphans(rounds: int = 20) -> int:
     """Kill every child of this process that is not a live worker: they can only be learner
     descendants re-parented here. Repeats until none is left (a killed one may leave orphans).
     Returns how many were killed."""
-    if not _process["subreaper"]:
+    if not _process.subreaper:
         return 0
     killed = 0
     own_group = os.getpgid(0)
     for _ in range(rounds):
         with _spawn_lock, _state_lock:
-            workers = set(_process["workers"])
+            workers = set(_process.workers)
             strays = [pid for pid in _children() if pid not in workers]
         if not strays:
             break

@@ -12,8 +12,9 @@ import selectors
 import signal
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, Protocol
 
 from grader.engine import frames, sandbox, wire
 from grader.engine.clock import SAMPLE_SECONDS, Budget, StepClock
@@ -22,6 +23,32 @@ from grader.engine.limits import Limits
 # the states of a run in which each event may arrive: anything else is out of turn
 _ALLOWED_IN = {"ready": {"starting"}, "load": {"between"}, "start": {"between"},
                "returned": {"calling"}, "raised": {"calling"}, "done": {"between"}}
+
+
+class PlannedTarget(Protocol):
+    """What a session needs of a target it runs (grader.engine.runner.Target)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def case_seconds(self) -> float | None: ...
+
+
+class WorkerProcess(Protocol):
+    """What a session needs of a worker: a ``subprocess.Popen``, or a zygote's ForkedProcess."""
+
+    @property
+    def pid(self) -> int: ...
+    @property
+    def returncode(self) -> int | Any: ...
+    @property
+    def stdin(self) -> IO[bytes] | None: ...
+    @property
+    def stdout(self) -> IO[bytes] | None: ...
+    @property
+    def stderr(self) -> IO[bytes] | None: ...
+    def poll(self) -> int | None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
 
 
 @dataclass
@@ -61,7 +88,7 @@ class RunReport:
 class Capture:
     """The first ``limit`` bytes of a stream, and whether more came."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int) -> None:
         self.limit, self.data, self.truncated = limit, bytearray(), False
 
     def add(self, chunk: bytes) -> None:
@@ -76,7 +103,7 @@ class Capture:
 
 
 
-def stop_worker(proc) -> None:
+def stop_worker(proc: WorkerProcess) -> None:
     """SIGKILL the worker's process group, wait for the worker, close our ends of its pipes."""
     sandbox.kill_group(proc.pid)
     try:
@@ -85,7 +112,8 @@ def stop_worker(proc) -> None:
         pass
     for stream in (proc.stdout, proc.stderr, proc.stdin):
         try:
-            stream.close()
+            if stream is not None:
+                stream.close()
         except OSError:
             pass
 
@@ -93,7 +121,8 @@ def stop_worker(proc) -> None:
 class Session:
     """Reads one worker's channel and streams, tracking which call is in flight."""
 
-    def __init__(self, plan, pending, limits: Limits, report: RunReport, secret: str):
+    def __init__(self, plan: Sequence[PlannedTarget], pending: dict[str, list[str]], limits: Limits,
+                 report: RunReport, secret: str) -> None:
         self.plan, self.pending, self.limits, self.report = plan, pending, limits, report
         self.secret = secret
         self.case_limits = {t.name: t.case_seconds for t in plan}
@@ -111,7 +140,8 @@ class Session:
         if self.state == "starting":
             return Budget.for_limit(self.limits.startup_seconds)
         target = self.current[0] if self.current else self.active or self._next_target_to_load()
-        return Budget.for_limit(self.case_limits.get(target) or self.limits.case_seconds)
+        own = self.case_limits.get(target) if target is not None else None
+        return Budget.for_limit(own or self.limits.case_seconds)
 
     def _next_target_to_load(self) -> str | None:
         for t in self.plan:
@@ -119,7 +149,7 @@ class Session:
                 return t.name
         return None
 
-    def _finish_call(self, key, call: Call) -> None:
+    def _finish_call(self, key: tuple[str, str], call: Call) -> None:
         self.report.calls[key] = call
         name, cid = key
         if cid in self.pending[name]:
@@ -183,9 +213,10 @@ class Session:
             raise wire.WireError("an event named a file that was not asked for")
 
     # -- the loop
-    def pump(self, proc: subprocess.Popen, channel_fd: int, total_deadline: float, keep: bool = False) -> bool:
+    def pump(self, proc: WorkerProcess, channel_fd: int, total_deadline: float, keep: bool = False) -> bool:
         """Read the worker until it is done (or fails). With ``keep`` the worker is meant to
         serve again: stop reading as soon as it is done. Returns whether it can serve again."""
+        assert proc.stdout is not None and proc.stderr is not None  # workers start with piped streams
         sel = selectors.DefaultSelector()
         sel.register(channel_fd, selectors.EVENT_READ, "channel")
         sel.register(proc.stdout, selectors.EVENT_READ, "stdout")
@@ -250,7 +281,7 @@ class Session:
         self._collect_streams()
         return keep and failure is None and proc.poll() is None
 
-    def _drain_ready(self, sel) -> None:
+    def _drain_ready(self, sel: selectors.BaseSelector) -> None:
         """What the worker printed before saying it was done is already in the pipes: take it
         (bounded: a thread left printing must not keep the run open)."""
         for _ in range(64):
@@ -266,7 +297,7 @@ class Session:
                 else:
                     self.err.add(chunk)
 
-    def _record_failure(self, proc, failure: str, total_deadline: float) -> None:
+    def _record_failure(self, proc: WorkerProcess, failure: str, total_deadline: float) -> None:
         stop_worker(proc)
         code = proc.returncode
         if failure == "timeout":
@@ -294,9 +325,9 @@ class Session:
             # died between two calls of a loaded file: charge its next call so the loop moves on
             self._finish_call((self.active, self.pending[self.active][0]), Call(outcome, detail=detail, clock=clock))
         else:
-            name = self._next_target_to_load()
-            if name is not None:
-                self._fail_target(name, LoadProblem(outcome, detail=detail))
+            unloaded = self._next_target_to_load()
+            if unloaded is not None:
+                self._fail_target(unloaded, LoadProblem(outcome, detail=detail))
 
     def _collect_streams(self) -> None:
         r = self.report

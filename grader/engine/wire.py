@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,7 @@ class WireError(ValueError):
     """Bytes that do not form a valid frame or value."""
 
 
-def encode_frame(header: dict, buffers: list[bytes] = ()) -> bytes:
+def encode_frame(header: dict, buffers: Sequence[bytes] = ()) -> bytes:
     header = dict(header, buffers=[len(b) for b in buffers])
     text = json.dumps(header, allow_nan=True).encode()
     return b"".join([MAGIC, _LEN.pack(len(text)), text, *buffers])
@@ -76,7 +77,7 @@ class FrameReader:
     def pending(self) -> int:
         return len(self._data)
 
-    def _take(self):
+    def _take(self) -> tuple[dict, list[bytes]] | None:
         data = self._data
         if self._head is None:
             if len(data) < 8:
@@ -97,7 +98,8 @@ class FrameReader:
         header, sizes, total = self._head
         if len(data) < total:
             return None
-        buffers, pos = [], total - sum(sizes)
+        buffers: list[bytes] = []
+        pos = total - sum(sizes)
         for size in sizes:
             buffers.append(bytes(data[pos:pos + size]))
             pos += size
@@ -160,6 +162,10 @@ class OpaqueValue:
     type_name: str
 
 
+# what ``encode_value`` asks of each leaf: (origin, ndarray) for an array, None for anything else
+Classify = Callable[[Any], tuple[str, np.ndarray] | None]
+
+
 def classify_decoded(value: Any) -> tuple[str, np.ndarray] | None:
     """The ``classify`` of ``encode_value`` for values ``decode_value`` made: their arrays
     (ArrayValue leaves) are encoded again as they came."""
@@ -168,7 +174,7 @@ def classify_decoded(value: Any) -> tuple[str, np.ndarray] | None:
     return None
 
 
-def encode_value(value: Any, classify, max_bytes: int) -> tuple[Any, list[bytes]]:
+def encode_value(value: Any, classify: Classify, max_bytes: int) -> tuple[Any, list[bytes]]:
     """Turn a value into (spec, buffers). ``classify(leaf)`` returns (origin, ndarray) or None.
 
     The spec stays within what ``decode_value`` accepts: a value beyond its bounds (too deep, too
@@ -177,7 +183,7 @@ def encode_value(value: Any, classify, max_bytes: int) -> tuple[Any, list[bytes]
     buffers: list[bytes] = []
     budget = [max_bytes]
 
-    def enc(v, depth):
+    def enc(v: Any, depth: int) -> Any:
         if depth > MAX_VALUE_DEPTH:
             raise WireError(f"output nested more than {MAX_VALUE_DEPTH} levels deep")
         if v is None or isinstance(v, bool):
@@ -231,7 +237,7 @@ def offset_buffers(spec: Any, offset: int) -> Any:
     return spec
 
 
-def _type_name(v) -> str:
+def _type_name(v: object) -> str:
     cls = type(v)
     return f"{cls.__module__}.{cls.__qualname__}"[:MAX_NAME_CHARS]
 
@@ -252,7 +258,7 @@ def decode_value(spec: Any, buffers: list[bytes]) -> Any:
         raise WireError(f"a malformed value ({type(exc).__name__})") from None
 
 
-def _dec(spec, buffers, depth):
+def _dec(spec: Any, buffers: list[bytes], depth: int) -> Any:
     if depth > MAX_VALUE_DEPTH:
         raise WireError("a value nested too deeply")
     if type(spec) is not dict:
@@ -290,7 +296,7 @@ def _dec(spec, buffers, depth):
     raise WireError("a value of unknown type")
 
 
-def _text(v, max_chars: int, what: str, pattern: re.Pattern | None = None) -> str:
+def _text(v: Any, max_chars: int, what: str, pattern: re.Pattern | None = None) -> str:
     if type(v) is not str or len(v) > max_chars or (pattern is not None and not pattern.fullmatch(v)):
         raise WireError(f"a malformed {what}")
     return v

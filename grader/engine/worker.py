@@ -21,7 +21,9 @@ import sys
 import time
 import traceback
 import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -33,17 +35,17 @@ MAX_NAME = 300  # class, module, file and function names: the grader refuses fra
 
 
 class Channel:
-    def __init__(self, fd: int, secret: str = ""):
+    def __init__(self, fd: int, secret: str = "") -> None:
         self.fd, self.secret = fd, secret
 
-    def send(self, header: dict, buffers=()) -> None:
+    def send(self, header: dict, buffers: Sequence[bytes] = ()) -> None:
         data = memoryview(wire.encode_frame(dict(header, secret=self.secret), list(buffers)))
         while data:
             written = os.write(self.fd, data)
             data = data[written:]
 
 
-def _safe_str(obj) -> str:
+def _safe_str(obj: object) -> str:
     try:
         text = str(obj)
     except BaseException:  # a learner's exception may lie in __str__ too
@@ -73,16 +75,17 @@ def describe_exception(exc: BaseException) -> dict:
 
 
 @contextlib.contextmanager
-def capture_warnings(learner_files: set[str]):
+def capture_warnings(learner_files: set[str]) -> Iterator[list[warnings.WarningMessage]]:
     """Record every warning raised inside the block. One raised in a library on behalf of the
     learner's code (Flax's ``.value`` setter warns from its own ``__setattr__``) is placed at the
     innermost line of a learner file on the stack, so that the learner sees where it came from."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
 
-        def record(message, category, filename, lineno, file=None, line=None):
+        def record(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                   file: Any = None, line: str | None = None) -> None:
             if filename not in learner_files:
-                frame = sys._getframe(1)
+                frame: Any = sys._getframe(1)
                 while frame is not None and frame.f_code.co_filename not in learner_files:
                     frame = frame.f_back
                 if frame is not None:
@@ -93,8 +96,9 @@ def capture_warnings(learner_files: set[str]):
         yield caught
 
 
-def describe_warnings(caught) -> list[dict]:
-    seen, out = set(), []
+def describe_warnings(caught: list[warnings.WarningMessage]) -> list[dict]:
+    seen: set[tuple[str, str]] = set()
+    out: list[dict] = []
     for w in caught:
         message = " ".join(_safe_str(w.message).split())[:300]
         key = (_safe_str(w.category.__name__)[:MAX_NAME], message)
@@ -106,8 +110,10 @@ def describe_warnings(caught) -> list[dict]:
     return out[:20]
 
 
-def load_function(path: str, function: str, module_name: str):
+def load_function(path: str, function: str, module_name: str) -> Any:
     spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:  # a path without a .py suffix, for instance
+        raise ImportError(f"{os.path.basename(path)} cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # dataclasses and pickling-free reflection need it
     spec.loader.exec_module(module)
@@ -119,10 +125,10 @@ def load_function(path: str, function: str, module_name: str):
     return fn
 
 
-def make_classifier(jax_module):
+def make_classifier(jax_module: Any) -> wire.Classify:
     array_impl = type(jax_module.numpy.zeros(()))
 
-    def classify(value):
+    def classify(value: Any) -> tuple[str, np.ndarray] | None:
         if type(value) is array_impl:
             return "jax", np.asarray(value)
         if isinstance(value, jax_module.Array):
@@ -137,7 +143,7 @@ def make_classifier(jax_module):
     return classify
 
 
-def decode_args(case_spec, buffers, jnp):
+def decode_args(case_spec: dict, buffers: list[bytes], jnp: Any) -> list:
     """A case's call arguments as the request carries them: arrays become float32 JAX arrays."""
     args = []
     for arg in case_spec["args"]:
@@ -151,7 +157,7 @@ def decode_args(case_spec, buffers, jnp):
     return args
 
 
-def call_directive(case_spec, buffers) -> dict:
+def call_directive(case_spec: dict, buffers: list[bytes]) -> dict:
     """What a case asks of the worker besides the call (a world, a record, a value passed as
     ``given=``): its last argument when that is a directive (grader/engine/worlds.py), else nothing."""
     if case_spec["args"]:
@@ -239,7 +245,7 @@ class Setup:
     """What a worker prepared once, before the first solution file ran in it."""
 
     jnp: object
-    classify: object
+    classify: wire.Classify
     protections: dict
 
 
@@ -340,17 +346,17 @@ def preload() -> None:
         pass
 
 
-def requests(stream, max_frame_bytes: int = 1 << 30):
+def requests(stream: BinaryIO, max_frame_bytes: int = 1 << 30) -> Iterator[tuple[dict, list[bytes]]]:
     """Request frames from ``stream`` until it ends."""
     reader = wire.FrameReader(max_frame_bytes)
     while True:
-        chunk = stream.read1(1 << 16)
+        chunk = stream.read1(1 << 16)  # type: ignore[attr-defined]  # sys.stdin.buffer: a BufferedReader
         if not chunk:
             return
         yield from reader.feed(chunk)
 
 
-def main(argv=None) -> None:
+def main(argv: list[str] | None = None) -> None:
     """Serve one request, or with ``--serve`` every request until stdin ends (one learner's
     checks in ``watch``: the process keeps JAX's in-memory caches between them)."""
     argv = sys.argv[1:] if argv is None else argv
@@ -358,7 +364,8 @@ def main(argv=None) -> None:
         preload()
     serve = "--serve" in argv[1:]
     # line buffering: what a call printed reaches the parent even if the process dies next
-    sys.stdout.reconfigure(line_buffering=True)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
     stdin = sys.stdin.buffer
     sys.stdin = open(os.devnull)  # learner code reading stdin sees an empty stream
     setup = None

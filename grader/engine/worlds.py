@@ -22,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
 
 DIRECTIVE = "grader-directive"
 RECORD_KEY = "grader-record"
@@ -50,7 +52,7 @@ EVENTS = {
 
 # ---------------------------------------------------------------- worlds
 
-def _set_default(function, name: str, value) -> object:
+def _set_default(function: Callable[..., Any], name: str, value: object) -> object:
     """Change the default of parameter ``name`` of ``function``; return the old default."""
     function = inspect.unwrap(function)
     if function.__kwdefaults__ and name in function.__kwdefaults__:
@@ -68,7 +70,7 @@ def _set_default(function, name: str, value) -> object:
     return old
 
 
-def _world_changes(name: str) -> list[tuple[object, str, object]]:
+def _world_changes(name: str) -> list[tuple[Callable[..., Any], str, object]]:
     """(function, parameter, new default) for each change the world makes."""
     import jax
 
@@ -82,12 +84,12 @@ def _world_changes(name: str) -> list[tuple[object, str, object]]:
 
 
 @contextlib.contextmanager
-def world(name: str | None):
+def world(name: str | None) -> Iterator[None]:
     """Run the body in the named world (None: the library as it is), then put the defaults back."""
     if not name:
         yield
         return
-    undo = []
+    undo: list[tuple[Callable[..., Any], str, object]] = []
     try:
         for function, parameter, value in _world_changes(name):
             undo.append((function, parameter, _set_default(function, parameter, value)))
@@ -103,7 +105,7 @@ class Recorder:
     """Counts events while ``recording()`` is active. ``install()`` wraps the library functions
     once, before any solution file is loaded, so that names a file imports are the wrapped ones."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.active = False
         self.last_output: dict[str, object] = {}
@@ -112,7 +114,7 @@ class Recorder:
         if self.active:
             self.counts[event] = self.counts.get(event, 0) + 1
 
-    def output(self, source: str, value) -> None:
+    def output(self, source: str, value: object) -> None:
         if self.active:
             self.last_output[source] = value
 
@@ -124,46 +126,46 @@ class Recorder:
             return
         recorder = self
 
-        def wrap_function(module, name):
+        def wrap_function(module: Any, name: str) -> None:
             original = getattr(module, name)
             if getattr(original, "_grader_recorded", False):
                 return
 
-            def recorded(*args, **kwargs):
+            def recorded(*args: Any, **kwargs: Any) -> Any:
                 recorder.seen(f"nnx.{name}")
                 return original(*args, **kwargs)
 
-            recorded._grader_recorded = True
-            recorded.__wrapped__ = original
+            recorded._grader_recorded = True  # type: ignore[attr-defined]  # a mark on a function object
+            recorded.__wrapped__ = original  # type: ignore[attr-defined]
             recorded.__name__, recorded.__qualname__, recorded.__doc__ = name, name, original.__doc__
             setattr(module, name, recorded)
 
         for name in ("split", "merge", "state", "update"):
             wrap_function(nnx, name)
 
-        def wrap_method(cls, name, on_call):
+        def wrap_method(cls: type, name: str, on_call: Callable[[Any, Any], object]) -> None:
             original = cls.__dict__[name]
             if getattr(original, "_grader_recorded", False):
                 return
 
-            def recorded(self, *args, **kwargs):
+            def recorded(self: Any, *args: Any, **kwargs: Any) -> Any:
                 out = original(self, *args, **kwargs)
                 on_call(self, out)
                 return out
 
-            recorded._grader_recorded = True
-            recorded.__wrapped__ = original
+            recorded._grader_recorded = True  # type: ignore[attr-defined]  # a mark on a function object
+            recorded.__wrapped__ = original  # type: ignore[attr-defined]
             recorded.__name__, recorded.__qualname__ = original.__name__, original.__qualname__
             setattr(cls, name, recorded)
 
-        def linear_called(layer, out):
+        def linear_called(layer: Any, out: Any) -> None:
             recorder.seen("nnx.Linear")
             params = [layer.kernel] + ([layer.bias] if getattr(layer, "use_bias", False) else [])
             if not all(isinstance(p, nnx.Param) for p in params):
                 recorder.seen("nnx.Linear:raw-parameter")
             recorder.output("nnx.Linear", out)
 
-        def apply_called(module, out):
+        def apply_called(module: Any, out: Any) -> None:
             recorder.seen("linen.apply")
             recorder.output("linen.apply", out[0] if _is_mutable_pair(out) else out)
 
@@ -173,14 +175,14 @@ class Recorder:
         wrap_method(nn.Module, "apply", apply_called)
 
     @contextlib.contextmanager
-    def recording(self):
+    def recording(self) -> Iterator[None]:
         self.counts, self.last_output, self.active = {}, {}, True
         try:
             yield
         finally:
             self.active = False
 
-    def finish(self, result) -> dict[str, int]:
+    def finish(self, result: object) -> dict[str, int]:
         """The events of the call that just returned ``result``, with the ``returned:`` ones."""
         counts = dict(self.counts)
         for source, out in self.last_output.items():
@@ -189,11 +191,11 @@ class Recorder:
         return counts
 
 
-def _is_mutable_pair(out) -> bool:
+def _is_mutable_pair(out: object) -> bool:
     return isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict)
 
 
-def _same_values(a, b) -> bool:
+def _same_values(a: object, b: object) -> bool:
     """Whether ``a`` holds the same array as ``b`` (same object, or equal shape, dtype and values)."""
     if a is b:
         return True
@@ -208,10 +210,10 @@ def _same_values(a, b) -> bool:
 
 # ---------------------------------------------------------------- call directives
 
-def directive(world_name: str | None = None, record: bool = False, given=None) -> dict:
+def directive(world_name: str | None = None, record: bool = False, given: object = None) -> dict:
     """The last argument a case carries to ask the worker for a world, a record or (trusted
     targets only) a value passed as ``given=``."""
-    body = {}
+    body: dict[str, object] = {}
     if world_name:
         body["world"] = world_name
     if record:
@@ -221,11 +223,11 @@ def directive(world_name: str | None = None, record: bool = False, given=None) -
     return {DIRECTIVE: body}
 
 
-def is_directive(value) -> bool:
+def is_directive(value: object) -> bool:
     return isinstance(value, dict) and set(value) == {DIRECTIVE} and isinstance(value[DIRECTIVE], dict)
 
 
-def split_record(output) -> tuple[object, dict | None]:
+def split_record(output: object) -> tuple[object, dict | None]:
     """A recorded call's output as (what the function returned, its events)."""
     if isinstance(output, dict) and set(output) == {"output", RECORD_KEY} and isinstance(output[RECORD_KEY], dict):
         return output["output"], output[RECORD_KEY]

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import traceback
+from typing import IO
 
 from grader.engine import sandbox
 
@@ -83,11 +84,12 @@ class ForkServer:
                 if key.data == "listen":
                     self._accept()
                 elif key.data == "conn":
-                    self._message(key.fileobj)
+                    self._message(key.fileobj)  # type: ignore[arg-type]  # registered as a socket in add()
                 else:
                     self._ended(key.fd, key.data)
 
     def _accept(self) -> None:
+        assert self.listener is not None  # registered only when there is one
         try:
             conn, _ = self.listener.accept()
         except OSError:
@@ -154,7 +156,7 @@ class ForkServer:
             self.stopped = True
 
 
-def _token_ok(token, token_hash: str) -> bool:
+def _token_ok(token: object, token_hash: str) -> bool:
     if not isinstance(token, str) or not token_hash:
         return False
     return hmac.compare_digest(hashlib.sha256(token.encode()).hexdigest(), token_hash)
@@ -201,7 +203,7 @@ def _become_worker(request: dict, fds: list[int]) -> None:
 class ForkedProcess:
     """What the runner needs of ``subprocess.Popen``, for a worker that is the zygote's child."""
 
-    def __init__(self, pid: int, zygote: Zygote, stdin, stdout, stderr):
+    def __init__(self, pid: int, zygote: Zygote, stdin: IO[bytes], stdout: IO[bytes], stderr: IO[bytes]) -> None:
         self.pid, self.zygote = pid, zygote
         self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
         self.returncode: int | None = None
@@ -306,7 +308,7 @@ class Zygote:
     def wait_exit(self, pid: int, timeout: float | None) -> int:
         with self._changed:
             if not self._changed.wait_for(lambda: pid in self._ended or self._lost, timeout):
-                raise subprocess.TimeoutExpired(f"worker {pid}", timeout)
+                raise subprocess.TimeoutExpired(f"worker {pid}", timeout or 0.0)  # None never times out
             if pid in self._ended:
                 return self._ended[pid]
         code = self._orphan_code(pid)

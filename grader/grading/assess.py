@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from grader.course.catalogue import Case, Pitfall, Problem, build_args
 from grader.course.learner_file import (
@@ -22,13 +23,21 @@ from grader.course.learner_file import (
 from grader.engine import wire
 from grader.engine.limits import Limits
 from grader.engine.runner import CaseInput, RunOptions, Target, run_targets, worker_source
-from grader.engine.session import RunReport
+from grader.engine.session import Call, LoadProblem, RunReport
 from grader.errors import GraderError
 from grader.grading import feedback, redaction
 from grader.grading.compare import Mismatch, compare_tree
 from grader.grading.diagnosis import choose_pitfalls, diagnose
 from grader.grading.requirements import requirement_entries, take_records
-from grader.grading.results import CaseResult, CaseStatus, Note, ProblemResult, ProblemStatus, overall_status
+from grader.grading.results import (
+    CaseResult,
+    CaseStatus,
+    ErrorInfo,
+    Note,
+    ProblemResult,
+    ProblemStatus,
+    overall_status,
+)
 from grader.grading.submission import refused
 from grader.grading.trusted import Expected, Raised, case_inputs, compute_expected, trusted_jax_cache
 
@@ -214,9 +223,9 @@ def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None
              for c in plan.cases}
     records = take_records(calls)  # what each returned call did, for the problem's requirements
     shown = (clean.load_warnings.get(key, []) if clean else []) + \
-        [w for c in plan.cases if not c.hidden and calls[c.id] for w in calls[c.id].warnings]
+        [w for c in plan.cases if not c.hidden and (got := calls[c.id]) for w in got.warnings]
     told = (hidden.load_warnings.get(key, []) if clean is None else []) + \
-        [w for c in plan.cases if c.hidden and calls[c.id] for w in calls[c.id].warnings]
+        [w for c in plan.cases if c.hidden and (got := calls[c.id]) for w in got.warnings]
     result.notes = feedback.warning_notes(shown, learner_file, display) + redaction.hidden_warning_notes(
         told, vouched, {redaction.warning_key(w, vouched) for w in shown})
     if not shared and clean is not None and _printed(hidden) and _printed(hidden) != _printed(clean):
@@ -229,8 +238,9 @@ def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None
     # what visible cases and pitfalls raised can be named for hidden cases that raise it too
     vouched.known_types.update(p.exception_type for p in plan.pitfalls if p.exception_type)
     for case in plan.cases:
-        if not case.hidden and calls[case.id] is not None and calls[case.id].outcome == "raised":
-            vouched.saw_visible(case.id, calls[case.id].error or {})
+        visible_call = None if case.hidden else calls[case.id]
+        if visible_call is not None and visible_call.outcome == "raised":
+            vouched.saw_visible(case.id, visible_call.error or {})
     load_problem = clean.load_problems.get(key) if clean else None
     if load_problem is not None:
         result.message, result.load_error = _load_message(load_problem, problem, learner_file, display)
@@ -259,7 +269,7 @@ def _told_pitfalls(graded: list[tuple[CaseResult, list[Pitfall]]], pitfalls: lis
     """The case results, each naming the one known mistake told for it (see ``choose_pitfalls``)."""
     told = choose_pitfalls({case.id: [p.id for p in matched] for case, matched in graded})
     messages = {p.id: p.message for p in pitfalls}
-    return [replace(case, pitfall=told.get(case.id), pitfall_message=messages.get(told.get(case.id), ""))
+    return [replace(case, pitfall=told.get(case.id), pitfall_message=messages.get(told.get(case.id) or "", ""))
             for case, _ in graded]
 
 
@@ -271,13 +281,13 @@ def _printed(report: RunReport | None) -> tuple[str, str]:
     return (report.stdout.strip(), report.stderr.strip()) if report else ("", "")
 
 
-def _unprefixed(call, key: str):
+def _unprefixed(call: Call | None, key: str) -> Call | None:
     if call is not None and call.detail:
         call = replace(call, detail=call.detail.replace(f"{key}/", ""))
     return call
 
 
-def _load_message(lp, problem: Problem, learner_file: str, display: str):
+def _load_message(lp: LoadProblem, problem: Problem, learner_file: str, display: str) -> tuple[str, ErrorInfo | None]:
     if lp.kind == "missing_function":
         return (f"{display} has no function named {problem.entry_point!r}, so no case could run. Try: "
                 f"define it at the top level of the file as {_signature(problem)} (check the spelling).", None)
@@ -294,7 +304,8 @@ def _load_message(lp, problem: Problem, learner_file: str, display: str):
     return f"{display} stopped the grader's process while being imported: {feedback.clean_text(lp.detail)}.", None
 
 
-def _hidden_load_message(lp, problem: Problem, v: redaction.Vouched, only: bool):
+def _hidden_load_message(lp: LoadProblem, problem: Problem, v: redaction.Vouched,
+                         only: bool) -> tuple[str, ErrorInfo | None]:
     """The import failed in the process that held the hidden inputs (``only``: the only import)."""
     where = "while being imported" if only else "while being imported for the hidden cases"
     if lp.kind == "missing_function":
@@ -309,12 +320,12 @@ def _hidden_load_message(lp, problem: Problem, v: redaction.Vouched, only: bool)
     return f"{v.display} stopped the grader's process {where}: {detail}.", None
 
 
-def _case_result(problem: Problem, case: Case, call, expected: Expected, pitfalls: list[Pitfall],
+def _case_result(problem: Problem, case: Case, call: Call | None, expected: Expected, pitfalls: list[Pitfall],
                  v: redaction.Vouched) -> tuple[CaseResult, list[Pitfall]]:
     """The case's result, and every known mistake its outcome matches (the one told is chosen
     later, looking at all the cases)."""
     visible = not case.hidden
-    base = dict(id=case.id, visibility=case.visibility, points=case.points,
+    base: dict[str, Any] = dict(id=case.id, visibility=case.visibility, points=case.points,
                 inputs=_shown_inputs(problem, case) if visible else None,
                 expected=expected.reference.get(case.id) if visible else None)
     # a hidden call's own timing is the learner's to choose: it is not shown
@@ -348,8 +359,8 @@ def _case_result(problem: Problem, case: Case, call, expected: Expected, pitfall
                       seconds=seconds, received=received, **base), matched
 
 
-def _match_output(output, case: Case, expected: Expected, pitfalls: list[Pitfall], problem: Problem) -> list[Pitfall]:
-    matched = []
+def _match_output(output: Any, case: Case, expected: Expected, pitfalls: list[Pitfall], problem: Problem) -> list[Pitfall]:
+    matched: list[Pitfall] = []
     for p in pitfalls:
         theirs = expected.pitfalls.get(p.id, {}).get(case.id)
         if theirs is None or isinstance(theirs, Raised):
@@ -360,7 +371,7 @@ def _match_output(output, case: Case, expected: Expected, pitfalls: list[Pitfall
 
 
 def _match_raised(etype: str, message: str, case: Case, expected: Expected, pitfalls: list[Pitfall]) -> list[Pitfall]:
-    matched = []
+    matched: list[Pitfall] = []
     for p in pitfalls:
         if p.exception_type is not None:
             if p.exception_type == etype and re.search(p.exception_match, message):

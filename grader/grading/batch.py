@@ -30,6 +30,7 @@ from grader.grading.assess import (
     load_published_expected,
     max_submission_bytes,
 )
+from grader.grading.results import ProblemResult
 from grader.grading.submission import ProblemGrade, SubmissionResult, not_submitted, refused
 from grader.grading.trusted import Expected, compute_expected, trusted_jax_cache
 
@@ -137,11 +138,16 @@ def grade_learners(problems: list[Problem], learners: list[Learner], options: Ba
         return _grade_all(problems, learners, options.jobs, learner_options, expected, progress, limit)
 
 
-def _grade_all(problems, learners, jobs_at_once, learner_options, expected, progress, limit) -> list[SubmissionResult]:
-    results = [SubmissionResult(learner.name, [None] * len(problems)) for learner in learners]
+# a learner's file to grade: (problem index, private copy, its bytes, its name as the learner sees it)
+_Item = tuple[int, Path, bytes, str]
+
+
+def _grade_all(problems: list[Problem], learners: list[Learner], jobs_at_once: int, learner_options: GradeOptions,
+               expected: dict[str, Expected], progress: Progress | None, limit: int) -> list[SubmissionResult]:
+    grid: list[list[ProblemGrade | None]] = [[None] * len(problems) for _ in learners]  # learner, problem
     private: list[Path] = []
     try:
-        jobs = []
+        jobs: list[tuple[int, int, Path, bytes, str]] = []
         for li, learner in enumerate(learners):
             folder = Path(tempfile.mkdtemp(prefix="grader-learner-"))
             private.append(folder)
@@ -155,7 +161,7 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
                 for pi, problem in enumerate(problems):
                     job = _snapshot(learner, problem, folder, opened, limit)
                     if isinstance(job, ProblemGrade):
-                        results[li].problems[pi] = job
+                        grid[li][pi] = job
                     else:
                         jobs.append((li, pi, *job))
             finally:
@@ -166,17 +172,17 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
         if progress:
             progress(done, total)
 
-        def run(li, items):
+        def run(li: int, items: list[_Item]) -> list[tuple[_Item, ProblemResult, bool]]:
             """Grade one learner's files together in worker processes of their own."""
             submissions = [Submission(problems[pi], path, shown, data) for pi, path, data, shown in items]
             results = grade_files(submissions, learner_options, {s.problem.slug: expected[s.problem.slug] for s in submissions})
             return [(item, result, _digest(item[1]) == hashlib.sha256(item[2]).hexdigest())
                     for item, result in zip(items, results, strict=True)]
 
-        by_learner: dict[int, list] = {}
+        by_learner: dict[int, list[_Item]] = {}
         for li, pi, path, data, shown in jobs:
             by_learner.setdefault(li, []).append((pi, path, data, shown))
-        tampered = []
+        tampered: list[tuple[int, _Item]] = []
         with ThreadPoolExecutor(max_workers=max(1, jobs_at_once)) as threads:
             futures = {threads.submit(run, li, items): li for li, items in by_learner.items()}
             for future in as_completed(futures):
@@ -186,7 +192,7 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
                         tampered.append((li, item))
                         continue
                     pi, _, _, shown = item
-                    results[li].problems[pi] = ProblemGrade(result, problems[pi].weight, shown)
+                    grid[li][pi] = ProblemGrade(result, problems[pi].weight, shown)
                     done += 1
                 if progress:
                     progress(done, total)
@@ -194,19 +200,23 @@ def _grade_all(problems, learners, jobs_at_once, learner_options, expected, prog
             pi, path, data, shown = item
             write_private(path.parent, path.name, data)
             [(_, result, _)] = run(li, [item])
-            results[li].problems[pi] = ProblemGrade(result, problems[pi].weight, shown)
+            grid[li][pi] = ProblemGrade(result, problems[pi].weight, shown)
             done += 1
             if progress:
                 progress(done, total)
     finally:
         for folder in private:
             shutil.rmtree(folder, ignore_errors=True)
-    for submission in results:
-        submission.seconds = sum(p.result.seconds for p in submission.problems)
+    results = []
+    for learner, row in zip(learners, grid, strict=True):
+        graded = [g for g in row if g is not None]
+        assert len(graded) == len(row)  # every pair was either refused or graded above
+        results.append(SubmissionResult(learner.name, graded, sum(g.result.seconds for g in graded)))
     return results
 
 
-def _snapshot(learner: Learner, problem: Problem, private: Path, folder: int | NotGradable, limit: int):
+def _snapshot(learner: Learner, problem: Problem, private: Path, folder: int | NotGradable,
+              limit: int) -> ProblemGrade | tuple[Path, bytes, str]:
     """Copy the learner's file into their private folder, or say why it will not be run.
     ``folder`` is a descriptor of the learner's folder, or why it could not be opened."""
     name = f"{problem.slug}.py"

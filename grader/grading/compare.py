@@ -27,8 +27,8 @@ class Mismatch:
     max_abs_error: float | None = None
     max_rel_error: float | None = None
     worst_index: tuple | None = None
-    expected_at_worst: float | None = None
-    received_at_worst: float | None = None
+    expected_at_worst: float | complex | None = None
+    received_at_worst: float | complex | None = None
     mismatched: int = 0
     total: int = 0
 
@@ -87,7 +87,7 @@ def compare_tree(expected: Any, received: Any, rtol: float, atol: float, path: s
     return None
 
 
-def _compare_arrays(expected: ArrayValue, received: Any, rtol, atol, path) -> Mismatch | None:
+def _compare_arrays(expected: ArrayValue, received: Any, rtol: float, atol: float, path: str) -> Mismatch | None:
     if not isinstance(received, ArrayValue) or received.origin not in ARRAY_ORIGINS:
         return Mismatch(path, "type", describe(expected), describe(received))
     e, r = expected.data, received.data
@@ -98,7 +98,7 @@ def _compare_arrays(expected: ArrayValue, received: Any, rtol, atol, path) -> Mi
     return _compare_values(e, r, rtol, atol, path)
 
 
-def _compare_values(e: np.ndarray, r: np.ndarray, rtol, atol, path) -> Mismatch | None:
+def _compare_values(e: np.ndarray, r: np.ndarray, rtol: float, atol: float, path: str) -> Mismatch | None:
     if e.dtype.kind not in "fc":
         bad = e != r
         if not bad.any():
@@ -131,7 +131,7 @@ def _compare_values(e: np.ndarray, r: np.ndarray, rtol, atol, path) -> Mismatch 
                     mismatched=int((~ok).sum()), total=int(e.size))
 
 
-def _scalar(x) -> float:
+def _scalar(x: Any) -> float | complex:
     x = np.asarray(x)
     return complex(x) if x.dtype.kind == "c" else float(x)
 

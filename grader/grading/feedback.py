@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from grader.grading.compare import Mismatch
 from grader.grading.results import ErrorInfo, Note, TraceFrame
@@ -220,7 +220,7 @@ def _hidden_mismatch(m: Mismatch) -> str:
     return f"{m.path}: the values differ from the expected output"
 
 
-def _num(x) -> str:
+def _num(x: float | complex | None) -> str:
     if x is None:
         return "?"
     if isinstance(x, float):

@@ -13,9 +13,9 @@ import io
 import json
 from pathlib import Path
 
-from grader.course.catalogue import Problem
-from grader.grading.points import format_points
+from grader.course.catalogue import Case, Problem
 from grader.errors import GraderError
+from grader.grading.points import format_points
 from grader.grading.submission import SubmissionResult
 
 FORMAT_VERSION = 1
@@ -46,7 +46,7 @@ def build_gradebook(problems: list[Problem], submissions: list[SubmissionResult]
     }
 
 
-def _cases(problem: Problem):
+def _cases(problem: Problem) -> list[Case]:
     return [c for c in problem.cases() if problem.has_reference or not c.hidden]
 
 
@@ -64,7 +64,7 @@ def gradebook_csv(book: dict) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def _cell(text) -> str:
+def _cell(text: object) -> str:
     """Text for a CSV cell that no spreadsheet runs as a formula (OWASP's CSV injection advice)."""
     text = str(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
@@ -106,9 +106,10 @@ def merge_gradebooks(books: list[dict]) -> dict:
     for book in books[1:]:
         if book["problems"] != first["problems"]:
             raise GradebookError(f"{book['_file']} grades other problems (or weights) than {first['_file']}")
-    shards = [b.get("shard") for b in books]
-    if any(shards):
-        if not all(shards):
+    given = [b.get("shard") for b in books]
+    if any(given):
+        shards = [s for s in given if s]
+        if len(shards) < len(given):
             raise GradebookError("some files are shards and some are not; merge the shards of one run")
         counts = {s[1] for s in shards}
         if len(counts) != 1:

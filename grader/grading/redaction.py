@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import sysconfig
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from grader.grading.feedback import hint_for
@@ -71,7 +72,7 @@ class Vouched:
         self.known_types.add(etype)
         self.visible_errors.setdefault((etype, self.deepest_line(raw)), case_id)
 
-    def line(self, value) -> int:
+    def line(self, value: object) -> int:
         """``value`` when it is a line the file has, else 0."""
         return value if isinstance(value, int) and 1 <= value <= len(self.lines) else 0
 
@@ -79,7 +80,7 @@ class Vouched:
         lines = [self.line(f.get("line")) for f in _frames(raw) if f.get("file") == self.learner_file]
         return next((n for n in reversed(lines) if n), 0)
 
-    def name(self, name, library_files=()) -> str | None:
+    def name(self, name: object, library_files: Iterable[object] = ()) -> str | None:
         """``name`` when the grader can vouch for it (see the module's docstring), else None."""
         name = str(name)
         if not _NAME.match(name):

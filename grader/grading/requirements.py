@@ -18,9 +18,11 @@ An alternative holds when every event in ``seen`` was recorded at least once and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from grader.course.catalogue import ID_RE, Problem
+from grader.course.catalogue import ID_RE, Pitfall, Problem
 from grader.course.schema import (
     Field,
     Finding,
@@ -30,6 +32,7 @@ from grader.course.schema import (
     non_negative,
     read_toml,
 )
+from grader.engine.session import Call
 from grader.engine.worlds import EVENTS, split_record
 from grader.grading.compare import compare_tree
 from grader.grading.results import CaseResult, CaseStatus
@@ -107,14 +110,15 @@ def unmet(requirements: list[Requirement], records: dict[str, dict]) -> dict[str
 
 
 def requirement_results(problem: Problem, requirements: list[Requirement], records: dict[str, dict],
-                        expected=None, pitfalls=(), outputs: dict | None = None) -> list[CaseResult]:
+                        expected: Any = None, pitfalls: Sequence[Pitfall] = (),
+                        outputs: dict | None = None) -> list[CaseResult]:
     """One entry per requirement, graded on the records of the cases that returned. With the
     expected outputs, a failed requirement names the known mistake that fails it the same way
     and whose outputs the learner's match."""
-    results = []
+    results: list[CaseResult] = []
     for req, failing in unmet(requirements, records).items():
         requirement = next(r for r in requirements if r.id == req)
-        base = dict(id=PREFIX + req, visibility="visible", points=requirement.points, kind="requirement")
+        base: dict[str, Any] = dict(id=PREFIX + req, visibility="visible", points=requirement.points, kind="requirement")
         if not records:
             # FAILED, not ERROR: the cases' own statuses (timeout, error) tell what went wrong
             results.append(CaseResult(status=CaseStatus.FAILED, message="not checked: no case returned a result",
@@ -129,7 +133,9 @@ def requirement_results(problem: Problem, requirements: list[Requirement], recor
     return results
 
 
-def _known_mistake(problem: Problem, requirement: Requirement, expected, pitfalls, outputs: dict):
+# ``expected``: a grader.grading.trusted.Expected (that module imports this one)
+def _known_mistake(problem: Problem, requirement: Requirement, expected: Any, pitfalls: Sequence[Pitfall],
+                   outputs: dict) -> Pitfall | None:
     for p in pitfalls:
         records = expected.pitfall_records.get(p.id, {})
         if not records or all(requirement.holds(r) for r in records.values()):
@@ -141,10 +147,10 @@ def _known_mistake(problem: Problem, requirement: Requirement, expected, pitfall
     return None
 
 
-def take_records(calls: dict) -> dict[str, dict]:
+def take_records(calls: dict[str, Call | None]) -> dict[str, dict]:
     """Take the recorded events out of the returned calls (``calls``: case id -> Call, changed in
     place so each output is what the function returned); return them by case id."""
-    records = {}
+    records: dict[str, dict] = {}
     for cid, call in calls.items():
         if call is not None and call.outcome == "returned":
             call.output, record = split_record(call.output)
@@ -153,7 +159,8 @@ def take_records(calls: dict) -> dict[str, dict]:
     return records
 
 
-def requirement_entries(problem: Problem, calls: dict, records: dict[str, dict], expected, pitfalls) -> list[CaseResult]:
+def requirement_entries(problem: Problem, calls: dict[str, Call | None], records: dict[str, dict], expected: Any,
+                        pitfalls: Sequence[Pitfall]) -> list[CaseResult]:
     """The graded entries of the problem's requirements for one learner's run."""
     requirements = load_requirements(problem)
     if not requirements:

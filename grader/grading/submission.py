@@ -6,8 +6,11 @@ Plain data, like ``results``; ``batch`` builds it and the reporters only read it
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from grader.course.catalogue import Case
+from grader.grading.points import format_points
 from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 
 
@@ -69,9 +72,9 @@ class Threshold:
 
     def describe(self) -> str:
         if self.points is not None:
-            return f"at least {_num(self.points)} points"
+            return f"at least {format_points(self.points)} points"
         if self.percent is not None:
-            return f"at least {_num(self.percent)}% of the points"
+            return f"at least {format_points(self.percent)}% of the points"
         return "every problem passed"
 
 
@@ -93,7 +96,7 @@ def parse_threshold(text: str | None) -> Threshold:
     return Threshold(points=value)
 
 
-def not_submitted(slug: str, title: str, cases, file: str) -> ProblemResult:
+def not_submitted(slug: str, title: str, cases: Iterable[Case], file: str) -> ProblemResult:
     """The result of a problem whose file is not in the submission: every case scores 0."""
     message = f"not submitted: {file} is missing"
     return ProblemResult(slug=slug, title=title, status=ProblemStatus.NOT_SUBMITTED,
@@ -102,14 +105,10 @@ def not_submitted(slug: str, title: str, cases, file: str) -> ProblemResult:
                          message=message)
 
 
-def refused(slug: str, title: str, cases, message: str) -> ProblemResult:
+def refused(slug: str, title: str, cases: Iterable[Case], message: str) -> ProblemResult:
     """A file the grader will not run (a symbolic link, a folder): an error of the submission."""
     return ProblemResult(slug=slug, title=title, status=ProblemStatus.ERROR,
                          cases=[CaseResult(c.id, c.visibility, CaseStatus.ERROR,
                                            "not run: the file could not be loaded", points=c.points)
                                 for c in cases],
                          message=message)
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"

@@ -19,6 +19,7 @@ from grader.course.catalogue import Case, Problem, build_args
 from grader.engine import cache, wire, worlds
 from grader.engine.limits import Limits
 from grader.engine.runner import CaseInput, RunOptions, Target, run_targets, worker_source
+from grader.engine.session import LoadProblem
 from grader.errors import GraderError
 from grader.grading.requirements import load_requirements
 
@@ -154,7 +155,7 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
                 outcomes[case.id], record = worlds.split_record(call.output)
                 if record is not None:
                     records[case.id] = record
-            elif call.outcome == "raised":
+            elif call.outcome == "raised" and call.error is not None:  # a raised call carries its error
                 outcomes[case.id] = Raised(call.error["type"], call.error["message"])
             # a pitfall that timed out or crashed simply matches nothing on that case
         expected.pitfalls[pid] = outcomes
@@ -163,7 +164,7 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
     return expected
 
 
-def _describe_load(lp) -> str:
+def _describe_load(lp: LoadProblem) -> str:
     if lp.error:
         return f"{lp.error['type']}: {lp.error['message']}"
     return lp.detail or lp.kind
@@ -174,7 +175,7 @@ def _describe_load(lp) -> str:
 def _encode(expected: Expected) -> bytes:
     buffers: list[bytes] = []
 
-    def put(value):
+    def put(value: Any) -> dict:
         if isinstance(value, Raised):
             return {"raised": [value.type, value.message]}
         spec, bufs = wire.encode_value(value, wire.classify_decoded, 1 << 40)
@@ -200,7 +201,7 @@ def _decode(data: bytes) -> Expected | None:
     if header.get("format") != CACHE_FORMAT:
         return None
 
-    def get(entry):
+    def get(entry: dict) -> Any:
         if "raised" in entry:
             return Raised(*entry["raised"])
         return wire.decode_value(entry["value"], buffers)

@@ -99,7 +99,8 @@ class Terminal:
             self.out.write(_LEAVE)
             self.out.flush()
         finally:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+            if self.saved is not None:  # set by __enter__
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
 
     def size(self) -> tuple[int, int]:
         size = shutil.get_terminal_size((80, 24))

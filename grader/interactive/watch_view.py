@@ -32,10 +32,11 @@ def render_screen(loop: WatchLoop, width: int, height: int, color: bool = True) 
 
 
 def _lines(draw, width: int, color: bool) -> list[str]:
-    console = Console(file=StringIO(), width=width, force_terminal=color, no_color=not color,
+    buffer = StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False, emoji=False)
     draw(console)
-    return console.file.getvalue().rstrip("\n").split("\n") if console.file.getvalue() else []
+    return buffer.getvalue().rstrip("\n").split("\n") if buffer.getvalue() else []
 
 
 def _header(loop: WatchLoop, console: Console, small: bool) -> None:

@@ -5,8 +5,7 @@ markdown appended to the file named by ``$GITHUB_STEP_SUMMARY``. Hidden cases ap
 their verdict and message only, as in every other format.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: this module's `annotations` function would shadow it
 from grader.grading.points import format_points
 from grader.grading.results import CaseStatus, ErrorInfo
 from grader.grading.submission import SubmissionResult
@@ -50,8 +49,8 @@ def step_summary(submission: SubmissionResult) -> str:
         out.append(f"- **{grade.result.slug}**" + (f": {_md(grade.result.message)}" if grade.result.message else ""))
         told = {cid for d in grade.result.diagnoses for cid in d.cases}
         for d in grade.result.diagnoses:  # one line per way of failing, with the cases it covers
-            hidden = {c.id for c in grade.result.cases if c.visibility == "hidden"}
-            ids = ", ".join(f"`{cid}`" + (" (hidden)" if cid in hidden else "") for cid in d.cases)
+            hidden_ids = {c.id for c in grade.result.cases if c.visibility == "hidden"}
+            ids = ", ".join(f"`{cid}`" + (" (hidden)" if cid in hidden_ids else "") for cid in d.cases)
             fix = f" {'Likely cause' if d.pitfall else 'Try'}: {_md(d.fix)}" if d.fix else ""
             out.append(f"  - {_md(d.title)} ({ids}): {_md(d.found)}.{fix}")
         for case in grade.result.cases:

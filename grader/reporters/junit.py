@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from grader.grading.points import format_points
 from grader.grading.results import CaseResult, CaseStatus
 from grader.grading.submission import ProblemGrade, SubmissionResult
 
@@ -24,7 +25,7 @@ def junit_xml(submission: SubmissionResult) -> str:
         suite = _suite(grade)
         root.append(suite)
         for key in counts:
-            counts[key] += int(suite.get(key))
+            counts[key] += int(suite.get(key, 0))
     for key, value in counts.items():
         root.set(key, str(value))
     root.set("time", _seconds(submission.seconds))
@@ -37,8 +38,8 @@ def _suite(grade: ProblemGrade) -> ET.Element:
     suite = ET.Element("testsuite", name=result.slug, tests=str(len(result.cases)), failures="0", errors="0",
                        skipped="0", time=_seconds(result.seconds), file=grade.file)
     props = ET.SubElement(suite, "properties")
-    for name, value in (("status", result.status.value), ("score", _num(grade.score)),
-                        ("max_score", _num(grade.max_score)), ("weight", _num(grade.weight))):
+    for name, value in (("status", result.status.value), ("score", format_points(grade.score)),
+                        ("max_score", format_points(grade.max_score)), ("weight", format_points(grade.weight))):
         ET.SubElement(props, "property", name=name, value=value)
     for case in result.cases:
         suite.append(_testcase(result.slug, grade, case))
@@ -81,7 +82,3 @@ def _clean(text: str) -> str:
 
 def _seconds(value: float) -> str:
     return f"{value:.3f}"
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"

@@ -24,7 +24,7 @@ def status_text(problem: ProblemProgress, separator: str = " ") -> Text:
     symbol, style = STATUS_STYLE.get(key, ("·", "dim"))
     text = Text(f"{symbol} {_words(problem.status)}", style=style)
     if problem.latest_differs:
-        text.append(f"{separator}(latest: {_words(problem.latest)})", style="dim")
+        text.append(f"{separator}(latest: {_words(problem.latest or '')})", style="dim")
     return text
 
 
