@@ -78,8 +78,8 @@ def _function_bodies() -> dict[str, list[str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 body = node.body[1:] if ast.get_docstring(node) is not None else node.body
-                if [ast.unparse(statement) for statement in body] in (["return self"], ["pass"], []):
-                    continue  # too small to share: __enter__ and the like
+                if [ast.unparse(statement) for statement in body] in (["return self"], ["pass"], ["..."], []):
+                    continue  # too small to share (__enter__ and the like), or a Protocol's stub
                 key = ast.dump(node.args) + ast.dump(ast.Module(body=body, type_ignores=[]))
                 found[key].append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
     return found
