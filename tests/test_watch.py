@@ -287,6 +287,14 @@ def test_moving_checks_the_file_and_moving_back_counts_no_new_attempt(course, tm
     assert ws.problem_state("scale-by")["attempts"] == 1 and "attempts" not in ws.problem_state("scale-again")
 
 
+def test_what_a_key_did_stays_in_view_while_a_check_runs(course, tmp_path):
+    loop = WatchLoop.open(load_catalogue(course).problems, Workspace(tmp_path / "ws"))
+    loop.on_key("n")  # starts the check of the problem moved to
+    loop.on_key("n")
+    footer = render_screen(loop, 100, 30, color=False)
+    assert "Checking scale-again… · This is the last problem." in footer
+
+
 def test_the_screen_fits_the_terminal(course, tmp_path):
     loop = WatchLoop.open(load_catalogue(course).problems, Workspace(tmp_path / "ws"))
     loop.on_key("s")

@@ -88,7 +88,10 @@ def _footer(loop: WatchLoop, console: Console, small: bool) -> None:
         return
     status = loop.message
     if loop.running is not None:
-        status = f"Checking {loop.running.problem.slug}…" + (" (a newer save is waiting)" if loop.queued else "")
+        checking = f"Checking {loop.running.problem.slug}…" + (" (a newer save is waiting)" if loop.queued else "")
+        # what a key just did stays in view while a check runs (every move starts one)
+        told = status if status and not status.startswith("Checking") else ""
+        status = f"{checking} · {told}" if told else checking
     if status:
         style = "bold green" if status.startswith("Solved") else "yellow"
         console.print(Text(status, style=style), no_wrap=small, overflow="ellipsis")
