@@ -161,9 +161,9 @@ def mismatch_message(m: Mismatch, reveal: bool = True) -> str:
         return clean_text(f"{m.path}: expected {m.expected}, got {m.received}")
     where = f"{m.path}[{', '.join(map(str, m.worst_index))}]" if m.worst_index else m.path
     text = (f"{m.mismatched} of {m.total} value(s) differ; worst at {where}: "
-            f"expected {_num(m.expected_at_worst)}, got {_num(m.received_at_worst)}")
+            f"expected {_value_text(m.expected_at_worst)}, got {_value_text(m.received_at_worst)}")
     if m.max_abs_error is not None:
-        text += f" (abs error {_num(m.max_abs_error)}, rel error {_num(m.max_rel_error)})"
+        text += f" (abs error {_value_text(m.max_abs_error)}, rel error {_value_text(m.max_rel_error)})"
     return text
 
 
@@ -220,7 +220,8 @@ def _hidden_mismatch(m: Mismatch) -> str:
     return f"{m.path}: the values differ from the expected output"
 
 
-def _num(x: float | complex | None) -> str:
+def _value_text(x: float | complex | None) -> str:
+    """A value of a comparison in a message: six significant digits, ``?`` when unknown."""
     if x is None:
         return "?"
     if isinstance(x, float):
