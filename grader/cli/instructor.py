@@ -12,7 +12,7 @@ from grader.authoring.init import course_to_copy, init_course
 from grader.authoring.mutants import DEFAULT_MIN_SCORE, analyse_catalogue
 from grader.authoring.scaffold import ScaffoldError, new_problem
 from grader.authoring.validate import ValidateOptions, validate_catalogue
-from grader.cli.common import CommandContext, Platform, cores, fail
+from grader.cli.common import CommandContext, Platform, cores, fail, with_status
 from grader.course.workspace import display
 from grader.engine.pool import WorkerPool
 from grader.engine.runner import RunOptions
@@ -74,11 +74,7 @@ def validate_command(
         _mutation_analysis(s, slugs, platform, min_score)
     options = ValidateOptions(run=RunOptions(platform=platform), run_code=not static)
     try:
-        if s.err.is_terminal:
-            with s.err.status("Validating…") as status:
-                reports = validate_catalogue(s.root, slugs, options, progress=status.update)
-        else:
-            reports = validate_catalogue(s.root, slugs, options)
+        reports = with_status(s, "Validating…", validate_catalogue, s.root, slugs, options)
     except LookupError as exc:
         fail(s, str(exc.args[0]))
     render_validation(reports, s.out)
@@ -90,11 +86,7 @@ def _mutation_analysis(s: CommandContext, slugs: list[str] | None, platform: str
     with WorkerPool() as pool:
         options = RunOptions(platform=platform, workers=pool, spread=cores())
         try:
-            if s.err.is_terminal:
-                with s.err.status("Mutation analysis…") as status:
-                    reports = analyse_catalogue(s.root, slugs, options, progress=status.update)
-            else:
-                reports = analyse_catalogue(s.root, slugs, options)
+            reports = with_status(s, "Mutation analysis…", analyse_catalogue, s.root, slugs, options)
         except LookupError as exc:
             fail(s, str(exc.args[0]))
     render_mutants(reports, s.out, min_score)
@@ -112,12 +104,8 @@ def export_command(
     """Write a learner repository: statements, stubs, visible cases and their expected outputs, the grader's wheel, a README and a CI workflow; no reference, no hidden case."""
     s: CommandContext = ctx.obj
     try:
-        if s.err.is_terminal:
-            with s.err.status("Exporting…") as status:
-                done = export_student(s.root, student, force, RunOptions(platform=platform), progress=status.update,
-                                      workflow=workflow)
-        else:
-            done = export_student(s.root, student, force, RunOptions(platform=platform), workflow=workflow)
+        done = with_status(s, "Exporting…", export_student, s.root, student, force, RunOptions(platform=platform),
+                           workflow=workflow)
     except GraderError as exc:
         fail(s, f"cannot export: {exc}")
     s.out.print(f"Wrote {len(done.slugs)} problems ({done.visible_cases} visible cases) to {done.outdir}", highlight=False)
