@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -16,6 +17,9 @@ from grader.engine.runner import RunOptions
 from grader.errors import GraderError
 from grader.grading.assess import GradeOptions
 from grader.reporters import text as text_report
+
+if TYPE_CHECKING:  # rich.progress is imported when a bar is shown
+    from rich.progress import Progress as ProgressBar
 
 
 def grade_command(
@@ -119,18 +123,19 @@ class _grading_progress:
     """A rich progress bar on a terminal (stderr); no output otherwise."""
 
     def __init__(self, console: Console, total: int):
-        self.console, self.total, self.bar = console, total, None
+        self.console, self.total = console, total
+        self.bar: ProgressBar | None = None
 
     def __enter__(self):
         if not self.console.is_terminal or self.total <= 1:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(TextColumn("Grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=self.console, transient=True)
-        self.bar.start()
-        task = self.bar.add_task("grading", total=self.total)
-        return lambda done, total: self.bar.update(task, completed=done, total=total)
+        bar = self.bar = Progress(TextColumn("Grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                  console=self.console, transient=True)
+        bar.start()
+        task = bar.add_task("grading", total=self.total)
+        return lambda done, total: bar.update(task, completed=done, total=total)
 
     def __exit__(self, *exc):
         if self.bar is not None:

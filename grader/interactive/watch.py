@@ -224,12 +224,14 @@ def _start(request: RunRequest | None, events: queue.Queue, grade: Grade, quick:
         events.put(("graded", (request, final, "")))
 
     def fast_then_confirm():
+        check = quick
+        assert check is not None  # started only with a quick check
         fast: list = []
         done = threading.Event()
 
         def run_quick():
             try:
-                fast.append(quick(request.problem, request.path))
+                fast.append(check(request.problem, request.path))
                 events.put(("quick", (request, fast[0])))
             except Exception:  # no quick verdict this time: the confirmed one still comes
                 pass
