@@ -1,9 +1,15 @@
 """Golden scenarios: every learner submission under tests/scenarios/<slug>/ is graded through the
-real CLI, and its status (and the known mistake it makes) must be what its first line says."""
+real CLI, and its status (and the known mistake it makes) must be what its first line says.
+
+The files are graded as a class would be: a folder per scenario index holding that scenario of
+every problem, one ``grader grade`` each (one learner's workers run many problems' files), instead
+of one ``grader check`` per file."""
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,37 +23,97 @@ FAULTS = sorted((FIXTURES / "faults").glob("*.py"))
 SLUGS = sorted({p.parent.name for p in SCENARIOS})
 
 
-def _grade(job):
+@dataclass
+class Verdict:
+    """One file's JSON verdict and the command that gave it: ``check`` for that file alone, or
+    ``grade DIR`` for a folder holding one file of each problem (then ``code`` is the folder's)."""
+
+    report: dict
+    code: int
+    stderr: str
+    alone: bool
+
+    def json(self) -> dict:
+        return self.report
+
+
+def _check_one(job) -> dict:
     slug, path, root = job
     # as a learner at a terminal is graded: workers forked by the check daemon (the hostile
     # suite covers both ways of starting workers)
-    return run_cli("--root", str(root), "check", slug, "--file", str(path), "--format", "json",
-                   env={"GRADER_DAEMON": "1"})
+    result = run_cli("--root", str(root), "check", slug, "--file", str(path), "--format", "json",
+                     env={"GRADER_DAEMON": "1"})
+    return {path: Verdict(result.json() if result.code != 2 else {}, result.code, result.stderr, alone=True)}
+
+
+def _grade_folder(job) -> dict:
+    folder, files = job  # files: {slug: the scenario, reference or stub copied to folder/<slug>.py}
+    result = run_cli("grade", str(folder), "--problems", ",".join(files), "--format", "json", timeout=1800)
+    if result.code == 2:
+        return {path: Verdict({}, result.code, result.stderr, alone=False) for path in files.values()}
+    by_slug = {p["problem"]: p for p in result.json()["problems"]}
+    return {path: Verdict(by_slug[slug], result.code, result.stderr, alone=False) for slug, path in files.items()}
+
+
+def _folders(files: list[tuple[str, Path]], root: Path) -> list[tuple[Path, dict]]:
+    """Lay the learner files out as a class: folder k holds the k-th file of every problem (so
+    each ``grade`` runs many problems' files in one learner's workers), references (half the
+    problems in each of two folders) and stubs in folders of their own."""
+    layout: dict[str, dict[str, Path]] = {}
+    for slug, path in files:
+        if path.name == "solution.py":
+            name = f"reference-{len(layout.get('reference-1', {})) - len(layout.get('reference-2', {})) + 1}"
+        elif path.name == "stub.py":
+            name = "stub"
+        else:
+            name = f"k{len([n for n, f in layout.items() if n.startswith('k') and slug in f]):02d}"
+        layout.setdefault(name, {})[slug] = path
+    jobs = []
+    for name, chosen in sorted(layout.items()):
+        folder = root / name
+        folder.mkdir()
+        for slug, path in chosen.items():
+            shutil.copyfile(path, folder / f"{slug}.py")
+        jobs.append((folder, chosen))
+    return jobs
 
 
 @pytest.fixture(scope="module")
-def graded(request):
-    """Grade every scenario the selected tests need once, two checks at a time (so that
-    ``-k zero-layer`` grades only that problem's files)."""
-    jobs = [(p.parent.name, p, REPO) for p in SCENARIOS]
-    jobs += [("scale-by", p, COURSE) for p in FAULTS]
-    jobs += [(slug, REPO / "reference" / slug / "solution.py", REPO) for slug in SLUGS]
-    jobs += [(slug, REPO / "problems" / slug / "stub.py", REPO) for slug in SLUGS]
-    jobs += [("scale-by", COURSE / "reference" / "scale-by" / "solution.py", COURSE)]
+def graded(request, tmp_path_factory):
+    """Grade every file the selected tests need once (so that ``-k zero-layer`` grades only that
+    problem's files), two commands at a time: the course's scenarios, references and stubs a
+    folder of many problems at a time through ``grader grade``; the runner faults, which attack
+    their own process, and a file with no other problem's beside it, alone through ``grader check``."""
     selected = " ".join(item.nodeid for item in request.session.items)
-    jobs = [j for j in jobs if j[0] in selected or j[1].stem in selected]
+    course = [(p.parent.name, p) for p in SCENARIOS if f"{p.parent.name}/{p.stem}" in selected
+              or (f"named_in_text_output[{p.parent.name}]" in selected and p == _first_pitfall_scenario(p.parent.name))]
+    course += [(slug, REPO / "reference" / slug / "solution.py") for slug in SLUGS if slug in selected]
+    course += [(slug, REPO / "problems" / slug / "stub.py") for slug in SLUGS if slug in selected]
+    folders = _folders(course, tmp_path_factory.mktemp("class"))
+    alone = [("scale-by", p, COURSE) for p in FAULTS if p.stem in selected]
+    alone += [(slug, path, REPO) for _, files in folders if len(files) == 1 for slug, path in files.items()]
+    jobs = [(_grade_folder, job) for job in folders if len(job[1]) > 1] + [(_check_one, job) for job in alone]
+    # the references first, on their own: each problem's expected outputs are computed once
+    # (two problems at a time), before the other folders' grading reads them from the cache
+    first = [job for job in jobs if job[0] is _grade_folder and job[1][0].name.startswith("reference-")]
+    results: dict = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip([j[1] for j in jobs], pool.map(_grade, jobs), strict=True))
+        for phase in (first, [job for job in jobs if job not in first]):
+            for found in pool.map(lambda job: job[0](job[1]), phase):
+                results.update(found)
     return results
 
 
 def _check(graded, path: Path, status: str, pitfall: str | None):
     result = graded[path]
-    assert result.stderr.strip() == "" or result.code != 2, result.stderr
+    assert result.code != 2, result.stderr
     report = result.json()
     case_statuses = [c["status"] for c in report["cases"]]
     assert report["status"] == status, (path.name, report["status"], [c["message"] for c in report["cases"]])
-    assert result.code == (0 if status == "passed" else 1)
+    if result.alone:
+        assert result.code == (0 if status == "passed" else 1)
+    elif status != "passed":
+        assert result.code == 1  # the folder it was graded in did not pass
     if status == "passed":
         assert set(case_statuses) == {"passed"}
         assert report["score"] == report["max_score"] > 0
@@ -76,8 +142,10 @@ def test_runner_fault(graded, path):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_reference_passes_every_case(graded, slug):
-    report = graded[REPO / "reference" / slug / "solution.py"].json()
+    result = graded[REPO / "reference" / slug / "solution.py"]
+    report = result.json()
     assert report["status"] == "passed"
+    assert result.code == 0  # graded beside other references only: every one passed
     assert len(report["cases"]) >= 8
     assert {c["visibility"] for c in report["cases"]} == {"visible", "hidden"}
 
@@ -113,7 +181,7 @@ def test_known_mistake_is_named_in_text_output(graded, slug):
     _, pitfall = read_directive(path)
     with open(REPO / "reference" / slug / "pitfalls.toml", "rb") as fh:
         messages = {p["id"]: p["message"] for p in tomllib.load(fh)["pitfalls"]}
-    text = run_cli("check", slug, "--file", str(path))
+    text = run_cli("check", slug, "--file", str(path), env={"GRADER_DAEMON": "1"})
     assert text.code == 1
     flat = " ".join(text.stdout.split())
     assert "Known mistake" in flat
