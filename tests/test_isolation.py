@@ -3,8 +3,10 @@ that limits it by CPU and idle time (grader/engine/clock.py), each tried on a re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -98,13 +100,17 @@ def child():
     procs = []
 
     def start(code: str) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-c", code])
+        # its own process group, so that what it forks is stopped with it; and a CPU cap, so that
+        # nothing spins on if this test run is itself killed before its cleanup
+        proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
+                                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CPU, (60, 60)))
         procs.append(proc)
         return proc
 
     yield start
     for proc in procs:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
 
