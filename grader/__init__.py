@@ -19,12 +19,14 @@ import cycle either, between the modules of a subpackage or between subpackages.
 Kept free of heavy imports: worker processes import this package before anything else.
 """
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 __all__ = ["check"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # loaded on first use, so that worker processes importing this package stay light
     if name == "check":
         from grader.interactive.notebook import check

@@ -38,7 +38,7 @@ class _Group(_FlagsWithoutType, typer.core.TyperGroup):
 class _Typer(typer.Typer):
     """Every command of ours renders its help through _Command."""
 
-    def command(self, *args, cls=None, **kwargs):
+    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
         return super().command(*args, cls=cls or _Command, **kwargs)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from grader.course.workspace import display
 from grader.engine.runner import RunOptions
 from grader.errors import GraderError
 from grader.grading.assess import GradeOptions
+from grader.grading.submission import SubmissionResult, Threshold
 from grader.reporters import text as text_report
 
 if TYPE_CHECKING:  # rich.progress is imported when a bar is shown
@@ -98,7 +100,8 @@ def grade_command(
     raise typer.Exit(0 if all(met.values()) else 1)
 
 
-def _write_submission(s: CommandContext, submission, format: str, output: Path | None, threshold, visibility: str) -> None:
+def _write_submission(s: CommandContext, submission: SubmissionResult, format: str, output: Path | None,
+                      threshold: Threshold, visibility: str) -> None:
     from grader.reporters.formats import render_machine
     from grader.reporters.grade_text import render_submission
 
@@ -126,7 +129,7 @@ class _grading_progress:
         self.console, self.total = console, total
         self.bar: ProgressBar | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[int, int], None] | None:
         if not self.console.is_terminal or self.total <= 1:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -137,10 +140,9 @@ class _grading_progress:
         task = bar.add_task("grading", total=self.total)
         return lambda done, total: bar.update(task, completed=done, total=total)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
-        return False
 
 
 def merge_command(

@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -332,7 +333,7 @@ def load_pitfalls(problem: Problem) -> list[Pitfall]:
 
 # ---------------------------------------------------------------- inputs
 
-def input_problem(kind: str, value) -> str | None:
+def input_problem(kind: str, value: Any) -> str | None:
     """Why ``value`` is not a valid input of this kind, or None."""
     if kind == "scalar":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -355,7 +356,7 @@ def input_problem(kind: str, value) -> str | None:
     return "must be a nested list of numbers or a generator table (array argument)"
 
 
-def _has_non_numbers(value) -> bool:
+def _has_non_numbers(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_non_numbers(v) for v in value)
     return isinstance(value, bool) or not isinstance(value, (int, float))

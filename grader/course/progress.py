@@ -7,6 +7,7 @@ file from the stub (``reset``) takes nothing back."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from grader.course.catalogue import Problem
 from grader.course.workspace import Workspace
@@ -70,7 +71,7 @@ def load_progress(problems: list[Problem], workspace: Workspace) -> Progress:
     return Progress(tuple(problem_progress(p, state.get(p.slug)) for p in problems))
 
 
-def problem_progress(problem: Problem, entry) -> ProblemProgress:
+def problem_progress(problem: Problem, entry: object) -> ProblemProgress:
     """One problem's progress from its entry in the workspace state (whatever that entry holds)."""
     entry = entry if isinstance(entry, dict) else {}
     latest = entry.get("status")
@@ -87,7 +88,7 @@ def problem_progress(problem: Problem, entry) -> ProblemProgress:
         hints_total=len(problem.hints))
 
 
-def _int(value) -> int:
+def _int(value: Any) -> int:
     try:
         return max(0, int(value))
     except (TypeError, ValueError):

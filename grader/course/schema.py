@@ -51,21 +51,21 @@ class Field:
     check: Callable[[Any], str | None] | None = None  # returns a message when the value is bad
 
 
-def one_of(*choices):
-    def check(value):
+def one_of(*choices: object) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
         return None if value in choices else f"must be one of {', '.join(map(str, choices))}, not {value!r}"
     return check
 
 
-def positive(value):
+def positive(value: Any) -> str | None:
     return None if value > 0 else f"must be greater than 0, not {value!r}"
 
 
-def non_negative(value):
+def non_negative(value: Any) -> str | None:
     return None if value >= 0 else f"must not be negative, not {value!r}"
 
 
-def non_empty(value):
+def non_empty(value: Any) -> str | None:
     return None if len(value) > 0 else "must not be empty"
 
 

@@ -8,10 +8,12 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from grader.course.catalogue import Problem
 
@@ -74,7 +76,7 @@ class Workspace:
         return entry if isinstance(entry, dict) else {}
 
     @contextmanager
-    def _locked(self):
+    def _locked(self) -> Iterator[None]:
         """One read-modify-write of the state at a time (watch and check may run together)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / LOCK_FILE, "a") as lock:
@@ -84,7 +86,7 @@ class Workspace:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def update_problem(self, slug: str, change=None, **changes) -> dict:
+    def update_problem(self, slug: str, change: Callable[[dict], dict] | None = None, **changes: Any) -> dict:
         """Apply ``changes`` (or ``change(entry) -> dict``) to a problem's entry, atomically."""
         with self._locked():
             state = self.load_state()

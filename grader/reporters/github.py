@@ -6,6 +6,8 @@ their verdict and message only, as in every other format.
 """
 
 # no `from __future__ import annotations`: this module's `annotations` function would shadow it
+from collections.abc import Mapping
+
 from grader.grading.points import format_points
 from grader.grading.results import CaseStatus, ErrorInfo
 from grader.grading.submission import SubmissionResult
@@ -85,11 +87,11 @@ def class_summary(book: dict, met: dict[str, bool]) -> str:
     return "\n".join(out) + "\n"
 
 
-def in_actions(environ) -> bool:
+def in_actions(environ: Mapping[str, str]) -> bool:
     return environ.get("GITHUB_ACTIONS") == "true"
 
 
-def append_summary(markdown: str, environ) -> None:
+def append_summary(markdown: str, environ: Mapping[str, str]) -> None:
     """Append to ``$GITHUB_STEP_SUMMARY`` when the variable names a file (what UTF-8 cannot
     carry, such as a lone surrogate, is written as an escape)."""
     path = environ.get("GITHUB_STEP_SUMMARY")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, Protocol
+
 import numpy as np
 from rich.console import Console, Group
 from rich.markdown import Markdown
@@ -13,7 +16,7 @@ from grader.course.catalogue import Problem
 from grader.engine.wire import ArrayValue
 from grader.grading.compare import describe
 from grader.grading.points import format_points
-from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
+from grader.grading.results import CaseResult, CaseStatus, ErrorInfo, ProblemResult, ProblemStatus
 
 STATUS_STYLE = {
     "passed": ("✓", "green"),
@@ -152,7 +155,7 @@ def _render_example(c: CaseResult, console: Console) -> None:
         console.print(Padding(Text(line), INDENT))
 
 
-def _render_traceback(err, console: Console) -> None:
+def _render_traceback(err: ErrorInfo, console: Console) -> None:
     if err.not_implemented:
         return
     lines: list[tuple[str, str]] = []
@@ -185,7 +188,7 @@ def _render_streams(result: ProblemResult, console: Console) -> None:
             console.print(Text("  … (cut)", style="dim"))
 
 
-def _short(value, limit: int = 8) -> str:
+def _short(value: Any, limit: int = 8) -> str:
     if isinstance(value, ArrayValue):
         value = value.data
     if isinstance(value, np.ndarray):
@@ -212,7 +215,18 @@ def render_statement(problem: Problem, console: Console) -> None:
                        f"`grader check {problem.slug}`.", style="italic"))
 
 
-def render_protections(found, console: Console) -> None:
+class Protection(Protocol):
+    """A row of ``grader doctor`` (grader.engine.sandbox.Protection, which reporters do not import)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def detail(self) -> str: ...
+
+
+def render_protections(found: Sequence[Protection], console: Console) -> None:
     table = Table(title="Protections against untrusted code on this machine", title_justify="left")
     table.add_column("", width=1)
     table.add_column("protection", no_wrap=True)
