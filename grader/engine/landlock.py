@@ -23,30 +23,18 @@ _PR_SET_NO_NEW_PRIVS = 38
 _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH = 1
 
-# filesystem rights, by the ABI that introduced them
-FS_EXECUTE = 1 << 0
-FS_WRITE_FILE = 1 << 1
-FS_READ_FILE = 1 << 2
-FS_READ_DIR = 1 << 3
-FS_REMOVE_DIR = 1 << 4
-FS_REMOVE_FILE = 1 << 5
-FS_MAKE_CHAR = 1 << 6
-FS_MAKE_DIR = 1 << 7
-FS_MAKE_REG = 1 << 8
-FS_MAKE_SOCK = 1 << 9
-FS_MAKE_FIFO = 1 << 10
-FS_MAKE_BLOCK = 1 << 11
-FS_MAKE_SYM = 1 << 12
-FS_REFER = 1 << 13  # ABI 2
-FS_TRUNCATE = 1 << 14  # ABI 3
-FS_IOCTL_DEV = 1 << 15  # ABI 5
-NET_BIND_TCP = 1 << 0  # ABI 4
-NET_CONNECT_TCP = 1 << 1  # ABI 4
-SCOPE_ABSTRACT_UNIX = 1 << 0  # ABI 6
-SCOPE_SIGNAL = 1 << 1  # ABI 6
+# filesystem rights (LANDLOCK_ACCESS_FS_*), one bit each in this order; the first thirteen came with
+# ABI 1, then REFER with ABI 2, TRUNCATE with 3 and IOCTL_DEV with 5
+FS = {name: 1 << bit for bit, name in enumerate((
+    "EXECUTE", "WRITE_FILE", "READ_FILE", "READ_DIR", "REMOVE_DIR", "REMOVE_FILE", "MAKE_CHAR",
+    "MAKE_DIR", "MAKE_REG", "MAKE_SOCK", "MAKE_FIFO", "MAKE_BLOCK", "MAKE_SYM", "REFER", "TRUNCATE",
+    "IOCTL_DEV"))}
+# network rights (ABI 4) and scopes (ABI 6), each from bit 0
+NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
+SCOPE_ABSTRACT_UNIX, SCOPE_SIGNAL = 1 << 0, 1 << 1
 
-READ = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
-_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
+READ = FS["EXECUTE"] | FS["READ_FILE"] | FS["READ_DIR"]
+_FILE_RIGHTS = FS["EXECUTE"] | FS["WRITE_FILE"] | FS["READ_FILE"] | FS["TRUNCATE"] | FS["IOCTL_DEV"]
 
 
 class LandlockUnavailable(OSError):
@@ -67,11 +55,11 @@ def abi_version() -> int:
 def handled_fs(abi: int) -> int:
     rights = (1 << 13) - 1
     if abi >= 2:
-        rights |= FS_REFER
+        rights |= FS["REFER"]
     if abi >= 3:
-        rights |= FS_TRUNCATE
+        rights |= FS["TRUNCATE"]
     if abi >= 5:
-        rights |= FS_IOCTL_DEV
+        rights |= FS["IOCTL_DEV"]
     return rights
 
 
@@ -98,7 +86,7 @@ def confine(read_paths: Iterable[str], write_paths: Iterable[str], deny_tcp: boo
         for path in read_paths:
             _allow(libc, ruleset, path, READ & fs)
         for path in write_paths:
-            _allow(libc, ruleset, path, fs & ~FS_REFER if abi >= 2 else fs)
+            _allow(libc, ruleset, path, fs & ~FS["REFER"] if abi >= 2 else fs)
         if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise LandlockUnavailable(f"prctl(NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}")
         if libc.syscall(ctypes.c_long(_SYS["restrict_self"]), ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:

@@ -22,16 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from grader.course import schema
 from grader.course.catalogue import ID_RE, Pitfall, Problem
-from grader.course.schema import (
-    Field,
-    Finding,
-    MetadataError,
-    check_table,
-    non_empty,
-    non_negative,
-    read_toml,
-)
+from grader.course.schema import Field, Finding, MetadataError, read_toml
 from grader.engine.session import Call
 from grader.engine.worlds import EVENTS, split_record
 from grader.grading.compare import compare_tree
@@ -41,9 +34,9 @@ PREFIX = "requirement:"
 
 REQUIREMENT_FIELDS = {
     "id": Field((str,), check=lambda v: None if ID_RE.match(v) else "must be letters, digits, '-', '_' or '.'"),
-    "message": Field((str,), check=non_empty),
-    "points": Field((float,), required=False, default=1.0, check=non_negative),
-    "any_of": Field((list,), check=non_empty),
+    "message": Field((str,), check=schema.non_empty),
+    "points": Field((float,), required=False, default=1.0, check=schema.non_negative),
+    "any_of": Field((list,), check=schema.non_empty),
 }
 ALTERNATIVE_FIELDS = {
     "seen": Field((list,), required=False, default=[]),
@@ -82,13 +75,13 @@ def load_requirements(problem: Problem) -> list[Requirement]:
         raise MetadataError([Finding(display, "requirements", "must be a list of tables")])
     for i, entry in enumerate(raw):
         where = f"requirements[{i}]"
-        data = check_table(entry, REQUIREMENT_FIELDS, display, where, findings)
+        data = schema.check_table(entry, REQUIREMENT_FIELDS, display, where, findings)
         if data.get("id") in seen_ids:
             findings.append(Finding(display, f"{where}.id", f"requirement id {data['id']!r} is used twice"))
         seen_ids.add(data.get("id"))
         alternatives = []
         for j, alt in enumerate(data.get("any_of") or []):
-            a = check_table(alt, ALTERNATIVE_FIELDS, display, f"{where}.any_of[{j}]", findings)
+            a = schema.check_table(alt, ALTERNATIVE_FIELDS, display, f"{where}.any_of[{j}]", findings)
             for key in ("seen", "not_seen"):
                 for event in a.get(key) or []:
                     if event not in EVENTS:
