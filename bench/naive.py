@@ -37,8 +37,10 @@ def run(solution: str, slug: str, out: str) -> None:
     fn = getattr(module, problem.entry_point)
     outputs = {}
     for case in problem.cases():
-        args = [jnp.asarray(a, dtype=jnp.float32) if isinstance(a, np.ndarray) else float(a)
-                for a in build_args(problem, case)]
+        args = [
+            jnp.asarray(a, dtype=jnp.float32) if isinstance(a, np.ndarray) else float(a)
+            for a in build_args(problem, case)
+        ]
         outputs[case.id] = np.asarray(fn(*args))
     np.savez(out, **outputs)
 

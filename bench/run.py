@@ -24,15 +24,22 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SLUG = "nnx-surgery-zero-layer"
-SEEDS = ["nnx-surgery-zero-layer", "flax-surgery-zero", "nnx-surgery-replace", "nnx-state-transform",
-         "nnx-surgery-add-layer"]
+SEEDS = [
+    "nnx-surgery-zero-layer",
+    "flax-surgery-zero",
+    "nnx-surgery-replace",
+    "nnx-state-transform",
+    "nnx-surgery-add-layer",
+]
 
 
 def timed(cmd, env=None, repeat=3) -> float:
     times = []
     for _ in range(repeat):
         began = time.perf_counter()
-        subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - began)
     return statistics.median(times)
 
@@ -45,7 +52,17 @@ def check_times(cache: Path) -> tuple[float, float, float]:
     """`grader check` of the reference: the first one (caches empty, no daemon running), then
     warm ones with the daemon (the default at a terminal) and without it (scripts, CI). The
     daemon is left running for ``notebook_check``."""
-    cmd = [sys.executable, "-m", "grader", "check", SLUG, "--file", f"reference/{SLUG}/solution.py", "--format", "json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "grader",
+        "check",
+        SLUG,
+        "--file",
+        f"reference/{SLUG}/solution.py",
+        "--format",
+        "json",
+    ]
     with_daemon = dict(os.environ, GRADER_CACHE_DIR=str(cache), GRADER_DAEMON="1")
     cold = timed(cmd, with_daemon, repeat=1)
     warm = timed(cmd, with_daemon, repeat=5)
@@ -77,8 +94,9 @@ def notebook_check(cache: Path) -> float:
     source = (REPO / "reference" / SLUG / "solution.py").read_text()
     script = source + _NOTEBOOK.format(slug=SLUG, entry=entry, root=str(REPO))
     env = dict(os.environ, GRADER_CACHE_DIR=str(cache), GRADER_DAEMON="1", PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
     times = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("TIMES "))[6:])
     return statistics.median(times)
 
@@ -86,6 +104,7 @@ def notebook_check(cache: Path) -> float:
 def stop_daemons(cache: Path) -> None:
     sys.path.insert(0, str(REPO))
     from grader.engine import daemon
+
     for folder in (cache / "daemon").glob("*"):
         daemon.stop(folder)
 
@@ -156,12 +175,26 @@ def grade_class(root: Path, cache: Path, jobs: int) -> tuple[float, int]:
     env = dict(os.environ, GRADER_CACHE_DIR=str(cache))
     out = root.parent / "gradebook"
     began = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c",
-                           "import resource, runpy, sys; sys.argv=['grader']+sys.argv[1:];"
-                           "\ntry:\n    runpy.run_module('grader', run_name='__main__')\n"
-                           "finally:\n    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
-                           "grade", "--many", str(root), "--jobs", str(jobs), "--output", str(out)],
-                          cwd=REPO, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import resource, runpy, sys; sys.argv=['grader']+sys.argv[1:];"
+            "\ntry:\n    runpy.run_module('grader', run_name='__main__')\n"
+            "finally:\n    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
+            "grade",
+            "--many",
+            str(root),
+            "--jobs",
+            str(jobs),
+            "--output",
+            str(out),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - began
     rss = next((int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("MAXRSS")), 0)
     return seconds, rss
@@ -169,10 +202,19 @@ def grade_class(root: Path, cache: Path, jobs: int) -> tuple[float, int]:
 
 def naive_class(root: Path, learners: int) -> float:
     """The naive way (bench/naive.py) for the first ``learners`` learners, two at a time."""
+
     def one_learner(i: int) -> None:
         for slug in SEEDS:
-            subprocess.run([sys.executable, str(REPO / "bench" / "naive.py"), slug,
-                            str(root / f"learner-{i:02d}" / f"{slug}.py")], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(REPO / "bench" / "naive.py"),
+                    slug,
+                    str(root / f"learner-{i:02d}" / f"{slug}.py"),
+                ],
+                check=True,
+                capture_output=True,
+            )
 
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -183,11 +225,18 @@ def naive_class(root: Path, learners: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the class of 40 learners")
-    parser.add_argument("--checks", action="store_true",
-                        help="only the checks: at a terminal and from a notebook (no watch, no class)")
+    parser.add_argument(
+        "--checks",
+        action="store_true",
+        help="only the checks: at a terminal and from a notebook (no watch, no class)",
+    )
     parser.add_argument("--learners", type=int, default=40)
-    parser.add_argument("--naive-sample", type=int, default=2,
-                        help="learners graded the naive way; the class figure is extrapolated from them")
+    parser.add_argument(
+        "--naive-sample",
+        type=int,
+        default=2,
+        help="learners graded the naive way; the class figure is extrapolated from them",
+    )
     args = parser.parse_args()
     rows = []
     floor = import_floor()
@@ -202,19 +251,30 @@ def main() -> None:
         rows.append((f"grader check {SLUG}, caches empty, no daemon yet (cold)", cold))
         rows.append((f"grader check {SLUG}, caches filled, daemon running (warm, at a terminal)", warm))
         rows.append((f"grader check {SLUG}, caches filled, GRADER_DAEMON=0 (scripts, CI)", plain))
-        rows.append((f"notebook grader.check() of {SLUG}, repeated in one session (daemon running)", notebook))
+        rows.append(
+            (f"notebook grader.check() of {SLUG}, repeated in one session (daemon running)", notebook)
+        )
         if not args.checks:
             quick, confirmed = watch_verdict(tmp / "cache", tmp)
             rows.append(("watch: quick verdict, from the file's write (worker kept between saves)", quick))
-            rows.append(("watch: confirmed verdict, from the file's write (fresh worker, side by side)", confirmed))
+            rows.append(
+                ("watch: confirmed verdict, from the file's write (fresh worker, side by side)", confirmed)
+            )
         if not (args.quick or args.checks):
             root = class_of(args.learners, tmp)
             seconds, rss_kb = grade_class(root, tmp / "class-cache", jobs=2)
-            rows.append((f"grade --many: {args.learners} learners x {len(SEEDS)} problems, --jobs 2", seconds))
+            rows.append(
+                (f"grade --many: {args.learners} learners x {len(SEEDS)} problems, --jobs 2", seconds)
+            )
             sample = naive_class(root, args.naive_sample)
             naive_total = sample * args.learners / args.naive_sample
-            rows.append((f"naive way (bench/naive.py), same class, extrapolated from {args.naive_sample} "
-                         f"learners graded two at a time", naive_total))
+            rows.append(
+                (
+                    f"naive way (bench/naive.py), same class, extrapolated from {args.naive_sample} "
+                    f"learners graded two at a time",
+                    naive_total,
+                )
+            )
             rows.append(("grader process peak RSS while grading the class (MB)", rss_kb / 1024))
     width = max(len(r[0]) for r in rows)
     print(f"{'figure':<{width}}  {'value':>9}  {'x floor':>8}")
@@ -223,7 +283,9 @@ def main() -> None:
             print(f"{name:<{width}}  {value:>7.0f}MB  {'':>8}")
         else:
             print(f"{name:<{width}}  {value:>8.2f}s  {value / floor:>7.2f}x")
-    print(f"repeated notebook check() / warm grader check at a terminal: {notebook / warm:.2f}x (aim: at most 1.5x)")
+    print(
+        f"repeated notebook check() / warm grader check at a terminal: {notebook / warm:.2f}x (aim: at most 1.5x)"
+    )
     if not (args.quick or args.checks):
         print(f"class speed-up over the naive way: {naive_total / seconds:.1f}x")
 

@@ -30,6 +30,7 @@ def _private_cache(tmp_path_factory):
 def stop_daemons(cache: Path) -> None:
     """The check daemons tests started under ``cache`` must not outlive the tests."""
     from grader.engine import daemon
+
     for folder in (cache / "daemon").glob("*"):
         daemon.stop(folder)
 
@@ -44,14 +45,21 @@ class CliResult:
         return json.loads(self.stdout)
 
 
-def run_cli(*args: str, cwd: Path = REPO, env: dict | None = None, timeout: float = 300,
-            stdin: str | None = None) -> CliResult:
+def run_cli(
+    *args: str, cwd: Path = REPO, env: dict | None = None, timeout: float = 300, stdin: str | None = None
+) -> CliResult:
     """Run ``python -m grader ARGS`` the way a user would, and capture what it printed."""
     full_env = dict(os.environ, COLUMNS="100", NO_COLOR="1")
     full_env.update(env or {})
-    proc = subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout,
-                          input=stdin if stdin is not None else "")
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=stdin if stdin is not None else "",
+    )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -24,8 +24,9 @@ _LINT = "import sys; from importlinter.cli import lint_imports_command; sys.exit
 def lint_imports(folder: Path) -> subprocess.CompletedProcess:
     """`lint-imports` on the package in ``folder``, with the venv's Python and no cache written."""
     # run from the folder, so that its grader/ is the one analysed
-    return subprocess.run([sys.executable, "-c", _LINT, "--no-cache"], cwd=folder, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", _LINT, "--no-cache"], cwd=folder, capture_output=True, text=True, timeout=120
+    )
 
 
 def contracts() -> list[dict]:
@@ -46,15 +47,31 @@ def test_every_subpackage_and_module_of_grader_is_in_a_layer():
 
 BREAKS = [
     # (file of the copy, line added, contract that must break, what the report must name)
-    ("engine/cache.py", "from grader.grading import trusted\n", "Layers",
-     "grader.engine is not allowed to import grader.grading"),
-    ("course/schema.py", "from grader.cli import common\n", "Layers",
-     "grader.course is not allowed to import grader.cli"),
-    ("reporters/json_report.py", "from grader.engine.runner import run_targets\n", "Reporters only read results",
-     "grader.reporters is not allowed to import grader.engine.runner"),
+    (
+        "engine/cache.py",
+        "from grader.grading import trusted\n",
+        "Layers",
+        "grader.engine is not allowed to import grader.grading",
+    ),
+    (
+        "course/schema.py",
+        "from grader.cli import common\n",
+        "Layers",
+        "grader.course is not allowed to import grader.cli",
+    ),
+    (
+        "reporters/json_report.py",
+        "from grader.engine.runner import run_targets\n",
+        "Reporters only read results",
+        "grader.reporters is not allowed to import grader.engine.runner",
+    ),
     # an import only for the type checker is an import all the same
-    ("engine/limits.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from grader.engine.runner import RunOptions\n",
-     "No import cycle", ".limits -> .runner"),
+    (
+        "engine/limits.py",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from grader.engine.runner import RunOptions\n",
+        "No import cycle",
+        ".limits -> .runner",
+    ),
 ]
 
 

@@ -22,10 +22,23 @@ PROBLEMS = "scale-by,negate"
 # one or more of each kind: other processes' limits and priorities, leaving the process tree,
 # the compilation cache, the scratch folder, the network, the grader's signals, time, the
 # result channel, and what reaches the grader's outputs
-KINDS = ["lowers_others_limits", "renices_others", "escapes_with_clone_parent", "leaves_through_new_namespace",
-         "escaping_double_fork", "swaps_compilation_cache", "fills_the_scratch_folder", "sends_udp",
-         "tcp_connection", "kills_the_grader", "sleeps_in_c", "spins_in_threads", "closes_channel",
-         "poisons_expected_cache", "stdout_flood"]
+KINDS = [
+    "lowers_others_limits",
+    "renices_others",
+    "escapes_with_clone_parent",
+    "leaves_through_new_namespace",
+    "escaping_double_fork",
+    "swaps_compilation_cache",
+    "fills_the_scratch_folder",
+    "sends_udp",
+    "tcp_connection",
+    "kills_the_grader",
+    "sleeps_in_c",
+    "spins_in_threads",
+    "closes_channel",
+    "poisons_expected_cache",
+    "stdout_flood",
+]
 FRAME_KINDS = sorted(p.stem for p in HOSTILE.glob("channel_*.py"))
 
 
@@ -43,20 +56,30 @@ def _honest(root: Path) -> None:
 def _hostile(root: Path, cache: Path) -> None:
     for name in KINDS + FRAME_KINDS:
         text = (HOSTILE / f"{name}.py").read_text()
-        text = (text.replace("{{MARKER}}", MARKER).replace("{{CACHE_DIR}}", str(cache)).replace("{{PORT}}", "9")
-                .replace("{{UDP_PORT}}", "9").replace("{{REPO}}", "/nonexistent").replace("{{COURSE}}", str(COURSE))
-                .replace("{{DAEMON_FOLDER}}", "/nonexistent"))
+        text = (
+            text.replace("{{MARKER}}", MARKER)
+            .replace("{{CACHE_DIR}}", str(cache))
+            .replace("{{PORT}}", "9")
+            .replace("{{UDP_PORT}}", "9")
+            .replace("{{REPO}}", "/nonexistent")
+            .replace("{{COURSE}}", str(COURSE))
+            .replace("{{DAEMON_FOLDER}}", "/nonexistent")
+        )
         folder = root / f"h-{name}"
         folder.mkdir(parents=True)
         (folder / "scale-by.py").write_text(text)
-        (folder / "negate.py").write_text(text.replace("def scale_by(x, factor):", "def negate(x):\n    factor = 1.0"))
+        (folder / "negate.py").write_text(
+            text.replace("def scale_by(x, factor):", "def negate(x):\n    factor = 1.0")
+        )
     # submissions that are not regular files, or are too large to read
     linked = root / "h-linked-reference"
     linked.mkdir()
     (linked / "scale-by.py").symlink_to(COURSE / "reference" / "scale-by" / "solution.py")
     os.symlink(COURSE / "reference" / "negate", linked / "negate.py")
     (root / "h-huge").mkdir()
-    (root / "h-huge" / "scale-by.py").write_text("def scale_by(x, factor):\n    return x * factor\n" + "#" * (3 << 20))
+    (root / "h-huge" / "scale-by.py").write_text(
+        "def scale_by(x, factor):\n    return x * factor\n" + "#" * (3 << 20)
+    )
     (root / "=HYPERLINK(1)").mkdir()
     (root / "=HYPERLINK(1)" / "scale-by.py").write_text("def scale_by(x, factor):\n    return x\n")
     # a folder name that is not UTF-8, and messages and warnings carrying the (hidden) inputs
@@ -67,7 +90,8 @@ def _hostile(root: Path, cache: Path) -> None:
     (root / "h-leaks-inputs").mkdir()
     (root / "h-leaks-inputs" / "scale-by.py").write_text(
         "import warnings\n\ndef scale_by(x, factor):\n    warnings.warn(f'{x} {factor}')\n"
-        "    print(x, factor)\n    raise ValueError(f'{x.tolist()} {factor}')\n")
+        "    print(x, factor)\n    raise ValueError(f'{x.tolist()} {factor}')\n"
+    )
 
 
 def _rows(book: Path, names: list[str]) -> dict:
@@ -76,8 +100,23 @@ def _rows(book: Path, names: list[str]) -> dict:
 
 
 def _grade(root: Path, out: Path, jobs: int):
-    result = run_cli("--root", str(COURSE), "grade", "--many", str(root), "--problems", PROBLEMS, "--jobs", str(jobs), "--min-score", "0",
-                     "--output", str(out), cwd=root.parent, timeout=1200)
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "grade",
+        "--many",
+        str(root),
+        "--problems",
+        PROBLEMS,
+        "--jobs",
+        str(jobs),
+        "--min-score",
+        "0",
+        "--output",
+        str(out),
+        cwd=root.parent,
+        timeout=1200,
+    )
     assert result.code == 0, result.stdout + result.stderr
     assert leftovers() == []
     return result
@@ -113,12 +152,24 @@ def test_honest_rows_do_not_depend_on_the_class(alone, tmp_path, jobs):
         assert row["score"] < row["max_score"], name
 
 
-@pytest.mark.parametrize("kind", ["escapes_with_clone_parent", "lowers_others_limits", "channel_garbage_bytes"])
+@pytest.mark.parametrize(
+    "kind", ["escapes_with_clone_parent", "lowers_others_limits", "channel_garbage_bytes"]
+)
 def test_one_hostile_learner_graded_alone(tmp_path, kind):
     """``grader grade DIR``: no pass, a report, and nothing left running."""
     _hostile(tmp_path / "class", Path(os.environ["GRADER_CACHE_DIR"]))
-    result = run_cli("--root", str(COURSE), "grade", str(tmp_path / "class" / f"h-{kind}"), "--problems", PROBLEMS,
-                     "--format", "json", cwd=tmp_path, timeout=600)
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "grade",
+        str(tmp_path / "class" / f"h-{kind}"),
+        "--problems",
+        PROBLEMS,
+        "--format",
+        "json",
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert result.code == 1, result.stderr
     report = result.json()
     assert report["score"] < report["max_score"]

@@ -51,7 +51,9 @@ def test_help_groups_the_commands_by_who_uses_them():
         at = text.index(f"│ {command} ")
         return sum(1 for start in panels if start < at)
 
-    assert {panel_of(c) for c in ("list", "show", "check", "hint", "reset", "watch", "progress", "solution")} == {1}
+    assert {
+        panel_of(c) for c in ("list", "show", "check", "hint", "reset", "watch", "progress", "solution")
+    } == {1}
     assert {panel_of(c) for c in ("new", "validate", "export")} == {2}
     assert {panel_of(c) for c in ("grade", "merge", "doctor")} == {3}
 
@@ -84,7 +86,9 @@ def test_unknown_format_is_a_usage_error(course):
 def test_first_check_copies_the_stub_and_reports_not_implemented(course):
     result = cli(course, "check", "scale-by")
     assert result.code == 1
-    assert (course / "workspace" / "scale-by.py").read_text() == (course / "problems" / "scale-by" / "stub.py").read_text()
+    assert (course / "workspace" / "scale-by.py").read_text() == (
+        course / "problems" / "scale-by" / "stub.py"
+    ).read_text()
     assert "NOT IMPLEMENTED" in result.stdout
     assert "\x1b[" not in result.stdout  # plain text when stdout is not a terminal
 
@@ -103,7 +107,9 @@ def test_solved_problem_shows_in_list_and_json_contract(course):
         assert case["visibility"] in ("visible", "hidden")
     listing = cli(course, "list")
     assert listing.code == 0
-    assert "Scale an array" in listing.stdout and "✓ solved" in listing.stdout and "1/1 solved" in listing.stdout
+    assert (
+        "Scale an array" in listing.stdout and "✓ solved" in listing.stdout and "1/1 solved" in listing.stdout
+    )
 
 
 def test_workspace_option_and_environment(course, tmp_path):
@@ -158,7 +164,9 @@ def test_broken_problem_is_reported_with_file_and_field(course):
 
 
 def test_python_dash_m_entry_point():
-    proc = subprocess.run([sys.executable, "-m", "grader", "--help"], capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "--help"], capture_output=True, text=True, cwd=REPO
+    )
     assert proc.returncode == 0 and "list" in proc.stdout
 
 

@@ -53,7 +53,10 @@ def test_list_is_not_an_array():
 
 def test_opaque_object_and_subclass_fail():
     assert compare_tree(arr([1.0]), OpaqueValue("mod.AlwaysEqual"), 1e-5, 1e-6).kind == "type"
-    assert compare_tree(arr([1.0]), ArrayValue(np.array([1.0], np.float32), "numpy-scalar"), 1e-5, 1e-6).kind == "type"
+    assert (
+        compare_tree(arr([1.0]), ArrayValue(np.array([1.0], np.float32), "numpy-scalar"), 1e-5, 1e-6).kind
+        == "type"
+    )
 
 
 def test_nan_matches_only_nan():

@@ -22,15 +22,24 @@ pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick 
 # the worker's pid, and how many earlier loads of learner code this process has seen: a mark left
 # on a module every process keeps (pids and namespace numbers are reused, so they cannot tell a
 # fresh process from an old one)
-SHOWS_ITSELF = ("import os, sys\nseen = getattr(sys, '_grader_test_loads', 0)\n"
-                "sys._grader_test_loads = seen + 1\nprint('pid', os.getpid(), 'earlier', seen)\n"
-                "def scale_by(x, factor):\n    return x * factor\n")
+SHOWS_ITSELF = (
+    "import os, sys\nseen = getattr(sys, '_grader_test_loads', 0)\n"
+    "sys._grader_test_loads = seen + 1\nprint('pid', os.getpid(), 'earlier', seen)\n"
+    "def scale_by(x, factor):\n    return x * factor\n"
+)
 
 
 def _check(path: Path, **env) -> str:
     """The text report of a passing check (it shows what the code printed)."""
-    result = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(path),
-                     env=dict({"GRADER_DAEMON": "1"}, **env))
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "check",
+        "scale-by",
+        "--file",
+        str(path),
+        env=dict({"GRADER_DAEMON": "1"}, **env),
+    )
     assert result.code == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -44,8 +53,6 @@ def _daemon_pid(cache: Path) -> int:
     found = daemon_pids(cache)
     assert len(found) == 1, found
     return found[0]
-
-
 
 
 def _gone(pid: int, seconds: float) -> bool:
@@ -99,7 +106,9 @@ def test_the_daemon_lets_in_only_who_shows_its_token(running):
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     conn.settimeout(10)
     conn.connect(str(folder / "sock"))
-    socket.send_fds(conn, [json.dumps({"id": 1, "cwd": "/", "env": {}}).encode()], [read, write, write, write])
+    socket.send_fds(
+        conn, [json.dumps({"id": 1, "cwd": "/", "env": {}}).encode()], [read, write, write, write]
+    )
     assert conn.recv(4096) == b""
     conn.close()
     os.close(write)
@@ -119,10 +128,18 @@ def test_the_daemon_ends_when_idle_and_when_asked(tmp_path):
     assert not list((tmp_path / "stop-cache" / "daemon").glob("*/sock"))
 
 
-@pytest.mark.parametrize("value, interactive, ci, expected", [
-    ("", True, "", True), ("", False, "", False), ("", True, "true", False),
-    ("1", False, "true", True), ("0", True, "", False), ("off", True, "", False), ("yes", False, "", True),
-])
+@pytest.mark.parametrize(
+    "value, interactive, ci, expected",
+    [
+        ("", True, "", True),
+        ("", False, "", False),
+        ("", True, "true", False),
+        ("1", False, "true", True),
+        ("0", True, "", False),
+        ("off", True, "", False),
+        ("yes", False, "", True),
+    ],
+)
 def test_when_checks_use_the_daemon(monkeypatch, value, interactive, ci, expected):
     monkeypatch.setenv("GRADER_DAEMON", value)
     monkeypatch.setenv("CI", ci)
@@ -137,14 +154,23 @@ def test_a_check_goes_on_without_the_daemon_when_it_cannot_start(tmp_path):
     path = deep / "shows.py"
     path.write_text(SHOWS_ITSELF)
     # no waiting for a daemon that cannot come up: well within the time a daemon gets to start
-    result = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(path),
-                     env={"GRADER_DAEMON": "1", "GRADER_CACHE_DIR": str(deep)}, timeout=45)
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "check",
+        "scale-by",
+        "--file",
+        str(path),
+        env={"GRADER_DAEMON": "1", "GRADER_CACHE_DIR": str(deep)},
+        timeout=45,
+    )
     assert result.code == 0 and "PASSED" in result.stdout, result.stdout + result.stderr
     assert not list((deep / "daemon").glob("*/sock"))
 
 
 def test_a_new_jax_or_flax_gets_a_new_daemon(monkeypatch):
     from grader.engine import cache
+
     before = daemon.folder_for(RunOptions())
     real = cache.stack_versions()
     monkeypatch.setattr(cache, "stack_versions", lambda: dict(real, jax="0.0.0"))

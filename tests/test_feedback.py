@@ -34,18 +34,29 @@ def arr(values, dtype=np.float32):
 
 
 def problem(cases: list[CaseResult]) -> ProblemResult:
-    return ProblemResult("nnx-surgery-add-layer", "Warm-start a deeper MLP", overall_status(cases, False), cases,
-                         diagnoses=diagnose(cases))
+    return ProblemResult(
+        "nnx-surgery-add-layer",
+        "Warm-start a deeper MLP",
+        overall_status(cases, False),
+        cases,
+        diagnoses=diagnose(cases),
+    )
 
 
 # ---------------------------------------------------------------- the likeliest known mistake
 
+
 def test_the_pitfall_explaining_most_cases_is_told_for_all_it_explains():
     # range(n - 1): on one-layer cases nothing is copied, which "no copy" and "swapped seeds" also explain
     matches = {f"case-{i}": ["copy-loop-one-short"] for i in range(8)}
-    matches.update({"one-old-a": ["old-layers-not-copied", "copy-loop-one-short"],
-                    "one-old-b": ["old-layers-not-copied", "copy-loop-one-short"],
-                    "zero-extra": ["swapped-seeds", "copy-loop-one-short"], "passed": []})
+    matches.update(
+        {
+            "one-old-a": ["old-layers-not-copied", "copy-loop-one-short"],
+            "one-old-b": ["old-layers-not-copied", "copy-loop-one-short"],
+            "zero-extra": ["swapped-seeds", "copy-loop-one-short"],
+            "passed": [],
+        }
+    )
     told = choose_pitfalls(matches)
     assert set(told.values()) == {"copy-loop-one-short"}
     assert "passed" not in told
@@ -62,17 +73,29 @@ def test_ties_go_to_the_pitfall_declared_first():
 
 # ---------------------------------------------------------------- one diagnosis per way of failing
 
-CAST = ErrorInfo("TypeError", "'float' object cannot be interpreted as an integer",
-                 (TraceFrame("learner.py", 29, "add_layer_warm_start", "small = MLP(x.shape[-1], n, f, rngs)"),
-                  TraceFrame("learner.py", 12, "__init__", "for i in range(num_layers)")),
-                 hint=hint_for("TypeError", "'float' object cannot be interpreted as an integer"))
+CAST = ErrorInfo(
+    "TypeError",
+    "'float' object cannot be interpreted as an integer",
+    (
+        TraceFrame("learner.py", 29, "add_layer_warm_start", "small = MLP(x.shape[-1], n, f, rngs)"),
+        TraceFrame("learner.py", 12, "__init__", "for i in range(num_layers)"),
+    ),
+    hint=hint_for("TypeError", "'float' object cannot be interpreted as an integer"),
+)
 
 
 def cast_error_everywhere(n: int = 12) -> list[CaseResult]:
-    return [CaseResult(f"case-number-{i}", "visible" if i < 2 else "hidden", CaseStatus.ERROR,
-                       "TypeError: 'float' object cannot be interpreted as an integer", error=CAST,
-                       inputs={"seed": 0.0, "num_old_layers": 2.0} if i < 2 else None)
-            for i in range(n)]
+    return [
+        CaseResult(
+            f"case-number-{i}",
+            "visible" if i < 2 else "hidden",
+            CaseStatus.ERROR,
+            "TypeError: 'float' object cannot be interpreted as an integer",
+            error=CAST,
+            inputs={"seed": 0.0, "num_old_layers": 2.0} if i < 2 else None,
+        )
+        for i in range(n)
+    ]
 
 
 def test_an_error_every_case_shares_is_one_diagnosis_with_one_traceback():
@@ -90,8 +113,12 @@ def test_an_error_every_case_shares_is_one_diagnosis_with_one_traceback():
 
 def test_errors_at_other_lines_or_of_other_types_are_told_apart():
     cases = cast_error_everywhere(3)
-    other = ErrorInfo("KeyError", "'Dense_3'", (TraceFrame("learner.py", 40, "f", "params[last]"),),
-                      hint=hint_for("KeyError", "'Dense_3'"))
+    other = ErrorInfo(
+        "KeyError",
+        "'Dense_3'",
+        (TraceFrame("learner.py", 40, "f", "params[last]"),),
+        hint=hint_for("KeyError", "'Dense_3'"),
+    )
     cases.append(CaseResult("deep", "hidden", CaseStatus.ERROR, "KeyError: 'Dense_3'", error=other))
     result = problem(cases)
     assert [len(d.cases) for d in result.diagnoses] == [3, 1]
@@ -102,8 +129,13 @@ def test_errors_at_other_lines_or_of_other_types_are_told_apart():
 
 def test_one_line_per_case_at_80_columns_even_with_long_names():
     cases = cast_error_everywhere(3)
-    cases[2] = CaseResult("changed-defaults-one-old-zero-extra-with-a-very-long-name", "hidden",
-                          CaseStatus.ERROR, cases[2].message, error=CAST)
+    cases[2] = CaseResult(
+        "changed-defaults-one-old-zero-extra-with-a-very-long-name",
+        "hidden",
+        CaseStatus.ERROR,
+        cases[2].message,
+        error=CAST,
+    )
     text = render(problem(cases))
     table = [line for line in text.splitlines() if "error" in line and "case" in line or "changed" in line]
     assert len(table) == 3 and all(len(line.rstrip()) <= 80 for line in table)
@@ -111,10 +143,23 @@ def test_one_line_per_case_at_80_columns_even_with_long_names():
 
 
 def test_a_pitfall_is_told_in_the_same_voice_whether_the_code_raised_or_returned():
-    raised = CaseResult("a", "visible", CaseStatus.ERROR, "TypeError: x", error=CAST, pitfall="float-in-range",
-                        pitfall_message="Counts arrive as floats: cast them with int().")
-    returned = CaseResult("b", "visible", CaseStatus.FAILED, "1 of 4 value(s) differ", pitfall="one-short",
-                          pitfall_message="The copy loop stopped one layer early.")
+    raised = CaseResult(
+        "a",
+        "visible",
+        CaseStatus.ERROR,
+        "TypeError: x",
+        error=CAST,
+        pitfall="float-in-range",
+        pitfall_message="Counts arrive as floats: cast them with int().",
+    )
+    returned = CaseResult(
+        "b",
+        "visible",
+        CaseStatus.FAILED,
+        "1 of 4 value(s) differ",
+        pitfall="one-short",
+        pitfall_message="The copy loop stopped one layer early.",
+    )
     for case in (raised, returned):
         assert case.full_message == f"{case.message} — likely cause: {case.pitfall_message}"
         text = render(problem([case]))
@@ -132,6 +177,7 @@ def test_a_group_of_hidden_cases_shows_no_inputs():
 
 
 # ---------------------------------------------------------------- a fix for every generic failure
+
 
 def mismatch(expected, received):
     m = compare_tree(expected, received, 1e-5, 1e-6)
@@ -158,32 +204,59 @@ def test_a_hidden_mismatch_still_gets_its_fix():
 
 def test_common_flax_and_python_errors_have_hints():
     assert '{"params": params}' in hint_for(
-        "ScopeCollectionNotFound", 'Tried to access "kernel" from collection "params" in "/Dense_0" but the '
-        "collection is empty.")
+        "ScopeCollectionNotFound",
+        'Tried to access "kernel" from collection "params" in "/Dense_0" but the collection is empty.',
+    )
     assert '{"params": params}' in hint_for(
-        "ApplyScopeInvalidVariablesTypeError", "The first argument passed to an apply function should be a "
-        "dictionary of collections.")
+        "ApplyScopeInvalidVariablesTypeError",
+        "The first argument passed to an apply function should be a dictionary of collections.",
+    )
     assert "int(seed)" in hint_for("TypeError", "PRNG key seed must be an integer; got 1.0")
     assert "signature" in hint_for("TypeError", "f() takes 2 positional arguments but 3 were given")
     assert "spelling" in hint_for("ModuleNotFoundError", "No module named 'flax.nnx2'")
-    assert "x.shape" in hint_for("TypeError", "dot_general requires contracting dimensions to have the same "
-                                              "shape, got (5,) and (2,).")
+    assert "x.shape" in hint_for(
+        "TypeError", "dot_general requires contracting dimensions to have the same shape, got (5,) and (2,)."
+    )
     assert "colon" in hint_for("SyntaxError", "expected ':'")
 
 
 def test_flax_documentation_links_are_left_out_of_messages():
-    raw = {"type": "ScopeParamShapeError", "message": 'For parameter "kernel" the shape differs. '
-           "(https://flax.readthedocs.io/en/latest/api_reference/flax.errors.html#x)", "frames": []}
+    raw = {
+        "type": "ScopeParamShapeError",
+        "message": 'For parameter "kernel" the shape differs. '
+        "(https://flax.readthedocs.io/en/latest/api_reference/flax.errors.html#x)",
+        "frames": [],
+    }
     err = error_info(raw, "/copy/learner.py", "learner.py")
     assert "https://" not in err.message and err.hint
 
 
 def test_a_syntax_error_shows_the_line_and_a_caret_under_the_column():
-    err = error_info({"type": "SyntaxError", "message": "expected ':'", "frames": [
-        {"file": "/copy/learner.py", "line": 3, "name": "<module>", "code": "    for i in range(n)", "column": 22}]},
-        "/copy/learner.py", "learner.py")
-    result = ProblemResult("p", "P", overall_status([], True), [], message="learner.py has a syntax error on line 3.",
-                           load_error=err)
+    err = error_info(
+        {
+            "type": "SyntaxError",
+            "message": "expected ':'",
+            "frames": [
+                {
+                    "file": "/copy/learner.py",
+                    "line": 3,
+                    "name": "<module>",
+                    "code": "    for i in range(n)",
+                    "column": 22,
+                }
+            ],
+        },
+        "/copy/learner.py",
+        "learner.py",
+    )
+    result = ProblemResult(
+        "p",
+        "P",
+        overall_status([], True),
+        [],
+        message="learner.py has a syntax error on line 3.",
+        load_error=err,
+    )
     lines = render(result).splitlines()
     code = next(i for i, line in enumerate(lines) if "for i in range(n)" in line)
     caret = lines[code + 1]
@@ -194,17 +267,28 @@ def test_a_syntax_error_shows_the_line_and_a_caret_under_the_column():
 
 def test_the_graders_own_frames_are_not_shown_as_where_the_error_came_from():
     import grader.engine.worker as worker
-    raw = {"type": "TypeError", "message": "f() takes 3 positional arguments but 4 were given",
-           "frames": [{"file": worker.__file__, "line": 314, "name": "run", "code": "out = fn(*args)"}]}
+
+    raw = {
+        "type": "TypeError",
+        "message": "f() takes 3 positional arguments but 4 were given",
+        "frames": [{"file": worker.__file__, "line": 314, "name": "run", "code": "out = fn(*args)"}],
+    }
     err = error_info(raw, "/copy/learner.py", "learner.py")
     assert err.frames == () and err.hint
 
 
 def test_a_requirement_broken_by_a_reshaped_output_follows_from_the_cases_diagnosis():
     m, text = mismatch(arr([1.0, 2.0]), arr([[1.0, 2.0]]))
-    cases = [CaseResult("a", "visible", CaseStatus.FAILED, text, mismatch=m),
-             CaseResult("requirement:runs-the-model", "visible", CaseStatus.FAILED,
-                        "Your function must return what the model gives.", kind="requirement")]
+    cases = [
+        CaseResult("a", "visible", CaseStatus.FAILED, text, mismatch=m),
+        CaseResult(
+            "requirement:runs-the-model",
+            "visible",
+            CaseStatus.FAILED,
+            "Your function must return what the model gives.",
+            kind="requirement",
+        ),
+    ]
     result = problem(cases)
     assert [d.kind for d in result.diagnoses] == ["mismatch"]
     assert "Your function must return" in render(result)  # still on its line of the table
@@ -214,9 +298,16 @@ def test_a_requirement_broken_by_a_reshaped_output_follows_from_the_cases_diagno
 
 
 def test_when_no_case_could_run_the_message_says_so_once_without_a_table():
-    cases = [CaseResult(f"c{i}", "visible", CaseStatus.ERROR, "not run: the file could not be loaded")
-             for i in range(5)]
-    result = ProblemResult("p", "P", overall_status(cases, True), cases,
-                           message="learner.py has no function named 'f', so no case could run. Try: define it.")
+    cases = [
+        CaseResult(f"c{i}", "visible", CaseStatus.ERROR, "not run: the file could not be loaded")
+        for i in range(5)
+    ]
+    result = ProblemResult(
+        "p",
+        "P",
+        overall_status(cases, True),
+        cases,
+        message="learner.py has no function named 'f', so no case could run. Try: define it.",
+    )
     text = render(result)
     assert "not run" not in text and text.count("no function named") == 1

@@ -40,9 +40,13 @@ PITFALLS = {
 }
 KINDS = ("missing_cast", "wrong_type", "wrong_shape", "syntax_error", "pitfall")
 # a Linen apply without {"params": ...}; a known mistake that explains most cases but not all
-EXTRA = [("flax-surgery-zero", "linen_params"), ("flax-surgery-zero", "off_by_one_layer_name"),
-         ("nnx-surgery-replace", "wrong_signature"), ("nnx-surgery-replace", "missing_function"),
-         ("nnx-surgery-replace", "import_error")]
+EXTRA = [
+    ("flax-surgery-zero", "linen_params"),
+    ("flax-surgery-zero", "off_by_one_layer_name"),
+    ("nnx-surgery-replace", "wrong_signature"),
+    ("nnx-surgery-replace", "missing_function"),
+    ("nnx-surgery-replace", "import_error"),
+]
 FILES = [(slug, kind) for slug in PITFALLS for kind in KINDS] + EXTRA
 
 
@@ -125,15 +129,18 @@ def test_a_syntax_error_shows_the_learners_line_and_a_caret(verdicts, slug):
 def test_wrong_types_say_how_to_fix_them(verdicts):
     def said(slug, kind):
         return " ".join(verdicts[slug, kind].split())
+
     assert "jnp.asarray" in said("nnx-surgery-replace", "wrong_type")  # a list
     assert "`return` missing" in said("nnx-surgery-zero-layer", "wrong_type")  # None
     assert "stay in jax.numpy" in said("flax-surgery-zero", "wrong_type")  # a float64 numpy array
     assert "jnp.asarray" in said("nnx-state-transform", "wrong_type")  # a tuple
     assert 'model.apply({"params": params}, x)' in said("flax-surgery-zero", "linen_params")
     assert "define it as def replace_kernel(seed, x, features, replacement_value):" in said(
-        "nnx-surgery-replace", "wrong_signature")
-    assert "def replace_kernel(seed, x, features, replacement_value)" in said("nnx-surgery-replace",
-                                                                            "missing_function")
+        "nnx-surgery-replace", "wrong_signature"
+    )
+    assert "def replace_kernel(seed, x, features, replacement_value)" in said(
+        "nnx-surgery-replace", "missing_function"
+    )
     assert "ModuleNotFoundError" in said("nnx-surgery-replace", "import_error")
     assert "Try: Check the module's spelling" in said("nnx-surgery-replace", "import_error")
 

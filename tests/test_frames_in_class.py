@@ -1,4 +1,3 @@
-
 """`grader grade --many` with learners who tamper with the result channel: their rows say
 `error`, the gradebook is written, and the honest learners beside them keep full marks."""
 
@@ -27,8 +26,22 @@ def test_a_class_with_channel_tamperers_still_gets_its_gradebook(tmp_path):
     for name, source in learners.items():
         (tmp_path / "class" / name).mkdir(parents=True)
         shutil.copyfile(source, tmp_path / "class" / name / "scale-by.py")
-    result = run_cli("--root", str(COURSE), "grade", "--many", "class", "--problems", "scale-by", "--jobs", "2",
-                     "--output", "book", "--min-score", "0", cwd=tmp_path)
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "grade",
+        "--many",
+        "class",
+        "--problems",
+        "scale-by",
+        "--jobs",
+        "2",
+        "--output",
+        "book",
+        "--min-score",
+        "0",
+        cwd=tmp_path,
+    )
     assert result.code == 0, result.stderr + result.stdout
     book = json.loads((tmp_path / "book" / "gradebook.json").read_text())
     rows = {row["learner"]: row for row in book["learners"]}

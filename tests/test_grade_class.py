@@ -14,8 +14,15 @@ from grader.grading.gradebook import GradebookError, merge_gradebooks
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 
 # the five problems the course started from (the class of 40 is about throughput, not coverage)
-SEED = sorted(["nnx-surgery-zero-layer", "flax-surgery-zero", "nnx-surgery-replace", "nnx-state-transform",
-               "nnx-surgery-add-layer"])
+SEED = sorted(
+    [
+        "nnx-surgery-zero-layer",
+        "flax-surgery-zero",
+        "nnx-surgery-replace",
+        "nnx-state-transform",
+        "nnx-surgery-add-layer",
+    ]
+)
 COURSE = FIXTURES / "grade" / "course"
 MIXED = FIXTURES / "grade" / "mixed"
 
@@ -28,9 +35,19 @@ def test_a_class_of_40_learners_on_the_seed_problems(tmp_path):
         folder.mkdir(parents=True)
         for slug in SEED:
             shutil.copyfile(REPO / "reference" / slug / "solution.py", folder / f"{slug}.py")
-    result = run_cli("grade", "--many", str(root), "--problems", ",".join(SEED), "--jobs", "2",
-                     "--output", str(tmp_path / "book"),
-                     cwd=tmp_path, timeout=900)
+    result = run_cli(
+        "grade",
+        "--many",
+        str(root),
+        "--problems",
+        ",".join(SEED),
+        "--jobs",
+        "2",
+        "--output",
+        str(tmp_path / "book"),
+        cwd=tmp_path,
+        timeout=900,
+    )
     assert result.code == 0, result.stderr + result.stdout
     book = json.loads((tmp_path / "book" / "gradebook.json").read_text())
     assert [p["slug"] for p in book["problems"]] != [] and sorted(p["slug"] for p in book["problems"]) == SEED
@@ -71,8 +88,17 @@ def test_shards_merged_give_the_same_gradebook_as_one_run(tmp_path):
         shard = run_cli(*common, "--shard", f"{k}/3", "--output", f"shard-{k}", *threshold, cwd=tmp_path)
         assert shard.code == (0 if k > 1 else 1), shard.stderr
         assert json.loads((tmp_path / f"shard-{k}" / "gradebook.json").read_text())["shard"] == [k, 3]
-    merged = run_cli("--root", str(COURSE), "merge", "shard-1", "shard-2/gradebook.json", "shard-3",
-                     "--output", "merged", cwd=tmp_path)
+    merged = run_cli(
+        "--root",
+        str(COURSE),
+        "merge",
+        "shard-1",
+        "shard-2/gradebook.json",
+        "shard-3",
+        "--output",
+        "merged",
+        cwd=tmp_path,
+    )
     assert merged.code == 0, merged.stderr
     for name in ("gradebook.json", "gradebook.csv"):
         assert (tmp_path / "merged" / name).read_text() == (tmp_path / "whole" / name).read_text()
@@ -87,8 +113,13 @@ def test_merge_refuses_an_incomplete_or_overlapping_set():
     problems = [{"slug": "scale-by", "weight": 1.0, "max_score": 3.0}]
 
     def book(shard, learners, name):
-        return {"format_version": 1, "shard": shard, "problems": problems, "_file": name,
-                "learners": [{"learner": n, "score": 0.0, "max_score": 3.0, "problems": {}} for n in learners]}
+        return {
+            "format_version": 1,
+            "shard": shard,
+            "problems": problems,
+            "_file": name,
+            "learners": [{"learner": n, "score": 0.0, "max_score": 3.0, "problems": {}} for n in learners],
+        }
 
     with pytest.raises(GradebookError, match="missing shard"):
         merge_gradebooks([book([1, 3], ["a"], "one"), book([3, 3], ["c"], "three")])

@@ -14,19 +14,22 @@ COURSE = FIXTURES / "grade" / "course"
 MIXED = FIXTURES / "grade" / "mixed"
 
 
-@pytest.mark.parametrize("args,message", [
-    ((), "give either a submission folder or --many"),
-    ((str(MIXED), "--many", str(MIXED)), "give either"),
-    ((str(MIXED), "--format", "xml"), "unknown format 'xml'"),
-    (("--many", str(MIXED), "--format", "json"), "--many writes a gradebook"),
-    ((str(MIXED), "--shard", "1/2"), "--shard slices a class"),
-    (("--many", str(MIXED), "--shard", "3/2"), "K must be between 1 and N"),
-    (("--many", str(MIXED), "--shard", "half"), "must look like K/N"),
-    ((str(MIXED), "--problems", "nope"), "unknown problem 'nope'"),
-    ((str(MIXED), "--min-score", "lots"), "--min-score must be"),
-    ((str(MIXED), "--hidden-visibility", "soon"), "--hidden-visibility must be one of"),
-    ((str(MIXED / "nowhere"),), "not a folder"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        ((), "give either a submission folder or --many"),
+        ((str(MIXED), "--many", str(MIXED)), "give either"),
+        ((str(MIXED), "--format", "xml"), "unknown format 'xml'"),
+        (("--many", str(MIXED), "--format", "json"), "--many writes a gradebook"),
+        ((str(MIXED), "--shard", "1/2"), "--shard slices a class"),
+        (("--many", str(MIXED), "--shard", "3/2"), "K must be between 1 and N"),
+        (("--many", str(MIXED), "--shard", "half"), "must look like K/N"),
+        ((str(MIXED), "--problems", "nope"), "unknown problem 'nope'"),
+        ((str(MIXED), "--min-score", "lots"), "--min-score must be"),
+        ((str(MIXED), "--hidden-visibility", "soon"), "--hidden-visibility must be one of"),
+        ((str(MIXED / "nowhere"),), "not a folder"),
+    ],
+)
 def test_usage_errors_exit_2(args, message):
     result = run_cli("--root", str(COURSE), "grade", *args)
     assert result.code == 2, (result.stdout, result.stderr)
@@ -39,7 +42,16 @@ def test_merge_of_nothing_readable_exits_2(tmp_path):
 
 
 def test_min_score_sets_the_exit_code():
-    common = ("--root", str(COURSE), "grade", str(MIXED), "--problems", "scale-by,clip-unit", "--format", "json")
+    common = (
+        "--root",
+        str(COURSE),
+        "grade",
+        str(MIXED),
+        "--problems",
+        "scale-by,clip-unit",
+        "--format",
+        "json",
+    )
     assert run_cli(*common, "--min-score", "50%").code == 0  # 3 of 6 points
     assert run_cli(*common).code == 1  # by default every problem must pass
 

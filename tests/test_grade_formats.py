@@ -36,8 +36,14 @@ pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick 
 GRADE = FIXTURES / "grade"
 COURSE = GRADE / "course"
 GOLDEN = GRADE / "golden"
-STATUSES = {"scale-by": "passed", "add-one": "failed", "square": "error", "negate": "timeout",
-            "halve": "not_implemented", "clip-unit": "not_submitted"}
+STATUSES = {
+    "scale-by": "passed",
+    "add-one": "failed",
+    "square": "error",
+    "negate": "timeout",
+    "halve": "not_implemented",
+    "clip-unit": "not_submitted",
+}
 
 
 def normalise(text: str) -> str:
@@ -77,9 +83,20 @@ def graded(workdir):
 def via_cli(workdir):
     """The same submission through the real CLI, as a GitHub Actions step would run it."""
     summary = workdir / "summary.md"
-    result = run_cli("--root", str(COURSE), "grade", "mixed", "--jobs", "2", "--format", "junit",
-                     "--output", "report.xml", cwd=workdir,
-                     env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "grade",
+        "mixed",
+        "--jobs",
+        "2",
+        "--format",
+        "junit",
+        "--output",
+        "report.xml",
+        cwd=workdir,
+        env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
+    )
     return result, (workdir / "report.xml").read_text(), summary.read_text()
 
 
@@ -98,12 +115,15 @@ def test_points_sum_passed_cases_times_weight(graded):
 
 def test_text_golden(graded):
     buf = io.StringIO()
-    render_submission(graded, Threshold(), Console(file=buf, width=100, color_system=None, force_terminal=False))
+    render_submission(
+        graded, Threshold(), Console(file=buf, width=100, color_system=None, force_terminal=False)
+    )
     check_golden("text.txt", buf.getvalue())
 
 
-@pytest.mark.parametrize("fmt,name", [("json", "report.json"), ("junit", "junit.xml"),
-                                      ("gradescope", "results.json")])
+@pytest.mark.parametrize(
+    "fmt,name", [("json", "report.json"), ("junit", "junit.xml"), ("gradescope", "results.json")]
+)
 def test_machine_format_golden(graded, fmt, name):
     check_golden(name, render_machine(graded, fmt))
 
@@ -191,8 +211,18 @@ def test_cli_writes_the_same_junit_and_github_output(via_cli):
 
 
 def test_cli_without_actions_prints_no_annotations(workdir):
-    result = run_cli("--root", str(COURSE), "grade", "mixed", "--problems", "square", "--format", "json",
-                     cwd=workdir, env={"GITHUB_ACTIONS": ""})
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "grade",
+        "mixed",
+        "--problems",
+        "square",
+        "--format",
+        "json",
+        cwd=workdir,
+        env={"GITHUB_ACTIONS": ""},
+    )
     assert result.code == 1
     report = json.loads(result.stdout)  # nothing but the report on stdout
     assert report["problems"][0]["status"] == "error"

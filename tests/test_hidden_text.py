@@ -70,7 +70,9 @@ def _raise_in(name, exc):
 '''
 
 # tests/fixtures/course: everything at once, on every case
-CHECK_ATTACK = PEEK + '''
+CHECK_ATTACK = (
+    PEEK
+    + """
 import warnings
 
 
@@ -85,7 +87,8 @@ def scale_by(x, factor):
     warnings.warn(told)
     warnings.warn(told, type("Leak_w" + tag, (UserWarning,), {}))
     _raise_in("fn_" + tag, type("Leak_" + tag, (ValueError,), {})(told + " " + SEEN))
-'''
+"""
+)
 RAISE_LINE = CHECK_ATTACK.splitlines().index("        raise exc") + 1
 
 # tests/fixtures/grade/course: one way in per problem
@@ -96,13 +99,17 @@ GRADE_ATTACK = {
         "    told = f'X={x.tolist()!r}'\n    print(told)\n    print(told, file=sys.stderr)\n"
         "    warnings.warn(told)\n"
         "    warnings.warn(told, type('Leak_w' + '_'.join(map(str, x.shape)), (RuntimeWarning,), {}))\n"
-        "    return x + 1.0\n"),
-    "square": PEEK + (
+        "    return x + 1.0\n"
+    ),
+    "square": PEEK
+    + (
         "\n\ndef square(x):\n    tag = '_'.join(map(str, x.shape))\n"
-        "    _raise_in('fn_' + tag, type('Leak_' + tag, (ArithmeticError,), {})(f'X={x.tolist()!r}'))\n"),
+        "    _raise_in('fn_' + tag, type('Leak_' + tag, (ArithmeticError,), {})(f'X={x.tolist()!r}'))\n"
+    ),
     "negate": "import jax.numpy as jnp\n\n\ndef negate(x):\n    return jnp.zeros(x.size * 1000)\n",
     "clip-unit": "def clip_unit(x):\n    return {f'X={x.tolist()!r}': x}\n",
-    "halve": PEEK + "\n\ndef halve(x):\n    if x.ndim == 1:\n        raise IndexError(SEEN)\n    raise KeyError(SEEN)\n",
+    "halve": PEEK
+    + "\n\ndef halve(x):\n    if x.ndim == 1:\n        raise IndexError(SEEN)\n    raise KeyError(SEEN)\n",
 }
 
 
@@ -127,13 +134,25 @@ def secrets(course: Path, slug: str) -> set[str]:
     for values in _inputs(course, slug, hidden=True):
         for _name, array in values.items():
             if array.ndim == 0:
-                found |= {f"F={float(array)!r}", f"Leak_{int(abs(float(array)) * 10)}",
-                          f"fn_{int(abs(float(array)) * 10)}", f"Leak_w{int(abs(float(array)) * 10)}"}
+                found |= {
+                    f"F={float(array)!r}",
+                    f"Leak_{int(abs(float(array)) * 10)}",
+                    f"fn_{int(abs(float(array)) * 10)}",
+                    f"Leak_w{int(abs(float(array)) * 10)}",
+                }
                 continue
             tag = "_".join(map(str, array.shape))
-            found |= {f"X={array.tolist()!r}", f"X={array.ravel().tolist()!r}", f"Leak_{tag}", f"fn_{tag}",
-                      f"Leak_w{tag}", f"({array.size * 1000},)"}
-            found |= {repr(v) for v in array.ravel().tolist() if not (float(v * 2).is_integer() and abs(v) <= 4)}
+            found |= {
+                f"X={array.tolist()!r}",
+                f"X={array.ravel().tolist()!r}",
+                f"Leak_{tag}",
+                f"fn_{tag}",
+                f"Leak_w{tag}",
+                f"({array.size * 1000},)",
+            }
+            found |= {
+                repr(v) for v in array.ravel().tolist() if not (float(v * 2).is_integer() and abs(v) <= 4)
+            }
     return found
 
 
@@ -182,8 +201,16 @@ def graded(tmp_path_factory):
     finally:
         os.chdir(here)
     summary = folder / "summary.md"
-    cli = run_cli("--root", str(GRADE_COURSE), "grade", "attack", "--format", "json", cwd=folder,
-                  env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    cli = run_cli(
+        "--root",
+        str(GRADE_COURSE),
+        "grade",
+        "attack",
+        "--format",
+        "json",
+        cwd=folder,
+        env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
+    )
     assert cli.code == 1, cli.stderr
     return submission, cli, summary.read_text()
 
@@ -193,9 +220,14 @@ def grade_outputs(graded) -> dict[str, str]:
     buf = io.StringIO()
     render_submission(submission, Threshold(), Console(file=buf, width=200, color_system=None))
     outputs = {fmt: render_machine(submission, fmt) for fmt in ("json", "junit", "gradescope")}
-    outputs.update(text=buf.getvalue(), annotations="\n".join(github.annotations(submission)),
-                   summary=github.step_summary(submission), cli_json=cli.stdout, cli_annotations=cli.stderr,
-                   cli_summary=summary)
+    outputs.update(
+        text=buf.getvalue(),
+        annotations="\n".join(github.annotations(submission)),
+        summary=github.step_summary(submission),
+        cli_json=cli.stdout,
+        cli_annotations=cli.stderr,
+        cli_summary=summary,
+    )
     return outputs
 
 
@@ -231,8 +263,20 @@ def test_check_tells_hidden_cases_by_type_and_line_only(checked):
     assert "Warning: (raised while a hidden case ran; the message is not shown)" in notes
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "junit", "gradescope", "annotations", "summary",
-                                 "cli_json", "cli_annotations", "cli_summary"])
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "text",
+        "json",
+        "junit",
+        "gradescope",
+        "annotations",
+        "summary",
+        "cli_json",
+        "cli_annotations",
+        "cli_summary",
+    ],
+)
 def test_grade_shows_no_hidden_input_in_any_format(graded, fmt):
     forbidden, visible = set(), set()
     for slug in GRADE_ATTACK:
@@ -248,7 +292,9 @@ def test_grade_keeps_visible_messages_and_points_hidden_twins_at_them(graded):
     assert visible["message"] == "ValueError: F=2.0 X=[1.0, -2.0, 0.5]"
     assert hidden["message"] == "ValueError: (the same error as visible case worked-example: see its message)"
     assert problems["square"]["cases"][0]["message"] == "Leak_3: X=[1.0, -2.0, 0.5]"
-    assert problems["square"]["cases"][1]["message"].startswith("Exception: (its type and message are not shown")
+    assert problems["square"]["cases"][1]["message"].startswith(
+        "Exception: (its type and message are not shown"
+    )
     assert "(3000,)" in problems["negate"]["cases"][0]["message"]
     assert problems["negate"]["cases"][1]["message"].startswith("output: the shape differs from the expected")
     assert "X=[1.0, -2.0, 0.5]" in problems["clip-unit"]["cases"][0]["message"]
@@ -274,20 +320,27 @@ def test_hidden_errors_keep_their_file_line_and_hint_in_annotations(graded):
 
 SOURCE = b"import numpy as np\n\n\ndef scale_by(x, factor):\n    raise ValueError(x)\n"
 LEARNER = "/private/copy/scale-by.py"
-_FRAME = st.fixed_dictionaries({
-    "file": st.sampled_from([LEARNER, "/elsewhere/x.py", ""]) | st.text(max_size=30),
-    "line": st.integers(-5, 10) | st.text(max_size=5) | st.none(),
-    "name": st.sampled_from(["scale_by", "<module>", "Leak_15"]) | st.text(max_size=20),
-    "code": st.text(max_size=40),
-})
-_RECORD = st.fixed_dictionaries({
-    "type": st.sampled_from(["ValueError", "np", "Leak_15", "KeyError"]) | st.text(max_size=20),
-    "message": st.text(min_size=1, max_size=60),
-    "frames": st.lists(_FRAME, max_size=5) | st.text(max_size=5),
-    "not_implemented": st.booleans(),
-})
-_SAID = {redaction.NOT_SHOWN, "(its type and message are not shown for a hidden case)",
-         "(the same error as visible case worked-example: see its message)"}
+_FRAME = st.fixed_dictionaries(
+    {
+        "file": st.sampled_from([LEARNER, "/elsewhere/x.py", ""]) | st.text(max_size=30),
+        "line": st.integers(-5, 10) | st.text(max_size=5) | st.none(),
+        "name": st.sampled_from(["scale_by", "<module>", "Leak_15"]) | st.text(max_size=20),
+        "code": st.text(max_size=40),
+    }
+)
+_RECORD = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["ValueError", "np", "Leak_15", "KeyError"]) | st.text(max_size=20),
+        "message": st.text(min_size=1, max_size=60),
+        "frames": st.lists(_FRAME, max_size=5) | st.text(max_size=5),
+        "not_implemented": st.booleans(),
+    }
+)
+_SAID = {
+    redaction.NOT_SHOWN,
+    "(its type and message are not shown for a hidden case)",
+    "(the same error as visible case worked-example: see its message)",
+}
 
 
 @settings(max_examples=1000, deadline=None)

@@ -34,8 +34,13 @@ WALL_BOUND = 2 * 60 + 60 + 60
 
 # each mode of the suite: how the workers start, and which protection is turned off (to show
 # that the others still hold, and that the grader says what is missing)
-MODES = {"fresh-workers": ("0", ""), "daemon": ("1", ""), "without-namespaces": ("0", "namespaces"),
-         "without-seccomp": ("0", "seccomp"), "without-landlock": ("0", "landlock")}
+MODES = {
+    "fresh-workers": ("0", ""),
+    "daemon": ("1", ""),
+    "without-namespaces": ("0", "namespaces"),
+    "without-seccomp": ("0", "seccomp"),
+    "without-landlock": ("0", "landlock"),
+}
 
 
 def requirement(path: Path) -> int:
@@ -76,8 +81,10 @@ class Listener:
         self.connections = 0
         self.datagrams = 0
         self.stop = False
-        self.threads = [threading.Thread(target=self._serve, daemon=True),
-                        threading.Thread(target=self._receive, daemon=True)]
+        self.threads = [
+            threading.Thread(target=self._serve, daemon=True),
+            threading.Thread(target=self._receive, daemon=True),
+        ]
         for thread in self.threads:
             thread.start()
 
@@ -113,9 +120,14 @@ def _standing() -> dict:
     import resource
 
     libc = ctypes.CDLL(None, use_errno=True)
-    return {"limits": [resource.getrlimit(r) for r in (resource.RLIMIT_CPU, resource.RLIMIT_AS, resource.RLIMIT_FSIZE)],
-            "nice": os.getpriority(os.PRIO_PROCESS, 0), "affinity": sorted(os.sched_getaffinity(0)),
-            "ioprio": libc.syscall(252, 1, 0)}  # ioprio_get(IOPRIO_WHO_PROCESS, self) on x86_64
+    return {
+        "limits": [
+            resource.getrlimit(r) for r in (resource.RLIMIT_CPU, resource.RLIMIT_AS, resource.RLIMIT_FSIZE)
+        ],
+        "nice": os.getpriority(os.PRIO_PROCESS, 0),
+        "affinity": sorted(os.sched_getaffinity(0)),
+        "ioprio": libc.syscall(252, 1, 0),
+    }  # ioprio_get(IOPRIO_WHO_PROCESS, self) on x86_64
 
 
 def _cache_fingerprint(folder: Path) -> dict:
@@ -125,8 +137,9 @@ def _cache_fingerprint(folder: Path) -> dict:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
 
 
-@pytest.fixture(scope="module", params=[m if not MODES[m][1] else pytest.param(m, marks=pytest.mark.slow)
-                                        for m in MODES])
+@pytest.fixture(
+    scope="module", params=[m if not MODES[m][1] else pytest.param(m, marks=pytest.mark.slow) for m in MODES]
+)
 def suite(request, tmp_path_factory):
     """Every submission checked by workers started afresh (CI, scripts) and by workers forked
     from the daemon kept between checks (at a terminal); then with each kernel protection
@@ -134,7 +147,9 @@ def suite(request, tmp_path_factory):
     daemon_on, off = MODES[request.param]
     mode = {"GRADER_DAEMON": daemon_on, "GRADER_DISABLE": off}
     cache = Path(os.environ["GRADER_CACHE_DIR"])
-    warm = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json", env=mode)
+    warm = run_cli(
+        "--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json", env=mode
+    )
     assert warm.json()["status"] == "passed"
     before = _cache_fingerprint(cache)
     standing = _standing()
@@ -144,11 +159,16 @@ def suite(request, tmp_path_factory):
     # with a protection off, only the submissions that kernel protections defend against have
     # anything new to show (those with a "# requires:" line; "subreaper" is never off)
     for path in [p for p in (SUITE if not off else HOSTILE) if defended(p, off) and (not off or needs(p))]:
-        text = (path.read_text().replace("{{REPO}}", str(REPO)).replace("{{COURSE}}", str(COURSE))
-                .replace("{{CACHE_DIR}}", str(cache)).replace("{{PORT}}", str(listener.port))
-                .replace("{{UDP_PORT}}", str(listener.udp_port))
-                .replace("{{MARKER}}", MARKER)
-                .replace("{{DAEMON_FOLDER}}", str(daemon.folder_for(RunOptions()))))
+        text = (
+            path.read_text()
+            .replace("{{REPO}}", str(REPO))
+            .replace("{{COURSE}}", str(COURSE))
+            .replace("{{CACHE_DIR}}", str(cache))
+            .replace("{{PORT}}", str(listener.port))
+            .replace("{{UDP_PORT}}", str(listener.udp_port))
+            .replace("{{MARKER}}", MARKER)
+            .replace("{{DAEMON_FOLDER}}", str(daemon.folder_for(RunOptions())))
+        )
         copy = folder / path.name
         copy.write_text(text)
         jobs.append((path, copy))
@@ -158,8 +178,17 @@ def suite(request, tmp_path_factory):
 
     def grade(job):
         began = time.monotonic()
-        result = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(job[1]), "--format", "json",
-                         env=dict(SECRETS, **mode))
+        result = run_cli(
+            "--root",
+            str(COURSE),
+            "check",
+            "scale-by",
+            "--file",
+            str(job[1]),
+            "--format",
+            "json",
+            env=dict(SECRETS, **mode),
+        )
         return job[0], result, time.monotonic() - began
 
     try:
@@ -167,8 +196,9 @@ def suite(request, tmp_path_factory):
             outcomes = list(pool.map(grade, jobs))
     finally:
         listener.close()
-    after_suite = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json",
-                          env=mode)
+    after_suite = run_cli(
+        "--root", str(COURSE), "check", "scale-by", "--file", str(CORRECT), "--format", "json", env=mode
+    )
     return {
         "off": off,
         "results": {p: (r, t) for p, r, t in outcomes if p != CORRECT},
@@ -190,9 +220,13 @@ def test_the_suite_is_large_enough():
 def test_hostile_submission_gets_its_status(suite, path):
     need = requirement(path)
     if need and landlock.abi_version() < need:
-        pytest.skip(f"needs Landlock ABI {need}; this kernel has {landlock.abi_version()} (see grader doctor)")
+        pytest.skip(
+            f"needs Landlock ABI {need}; this kernel has {landlock.abi_version()} (see grader doctor)"
+        )
     if path not in suite["results"]:
-        pytest.skip(f"not run with {suite['off']} off: only it defends against this one, or no kernel protection is involved")
+        pytest.skip(
+            f"not run with {suite['off']} off: only it defends against this one, or no kernel protection is involved"
+        )
     status, _ = read_directive(path)
     result, seconds = suite["results"][path]
     assert result.code in (0, 1), result.stderr
@@ -248,11 +282,22 @@ def test_nothing_written_into_the_repository(suite):
 def test_memory_limit_is_configurable(tmp_path):
     bomb = tmp_path / "bomb.py"
     # numpy.empty reserves address space without touching it: quick, and counted by RLIMIT_AS
-    bomb.write_text("import numpy as np\n\ndef scale_by(x, factor):\n"
-                    "    hoard = np.empty(1500 << 20, dtype=np.uint8)\n    return x * factor\n")
+    bomb.write_text(
+        "import numpy as np\n\ndef scale_by(x, factor):\n"
+        "    hoard = np.empty(1500 << 20, dtype=np.uint8)\n    return x * factor\n"
+    )
     roomy = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(bomb), "--format", "json")
     assert roomy.json()["status"] == "passed"  # 1.5 GiB fits in the default 4 GiB
-    tight = run_cli("--root", str(COURSE), "check", "scale-by", "--file", str(bomb), "--format", "json",
-                    env={"GRADER_MEMORY_LIMIT_MB": "2000"})
+    tight = run_cli(
+        "--root",
+        str(COURSE),
+        "check",
+        "scale-by",
+        "--file",
+        str(bomb),
+        "--format",
+        "json",
+        env={"GRADER_MEMORY_LIMIT_MB": "2000"},
+    )
     assert tight.json()["status"] == "error"  # JAX takes a good part of 2000 MiB of address space itself
     assert "MemoryError" in tight.json()["cases"][0]["message"]

@@ -15,7 +15,9 @@ from grader.authoring.init import EXAMPLE_SLUG, InitError, course_to_copy, init_
 from grader.course.catalogue import load_cases, load_catalogue, load_pitfalls
 
 REPO = Path(__file__).resolve().parents[1]
-BUNDLED = sorted(p.name for p in (REPO / "problems").iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+BUNDLED = sorted(
+    p.name for p in (REPO / "problems").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+)
 
 
 def grader(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -23,8 +25,14 @@ def grader(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     if "GRADER_ROOT" not in env:
         full.pop("GRADER_ROOT", None)
     full["PATH"] = str(Path(sys.executable).parent) + os.pathsep + full.get("PATH", "")
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=full,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        cwd=cwd,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +47,24 @@ def course(tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------- the function, no process started
 
+
 def test_example_course_layout(tmp_path):
     made = init_course(tmp_path / "c")
     assert made.slugs == (EXAMPLE_SLUG,)
-    for rel in ("README.md", ".gitignore", "requirements.txt", ".github/workflows/validate.yml",
-                "ci/README.md", "ci/gitlab-grade-class.yml",
-                f"problems/{EXAMPLE_SLUG}/statement.md", f"problems/{EXAMPLE_SLUG}/stub.py",
-                f"problems/{EXAMPLE_SLUG}/cases.toml", f"reference/{EXAMPLE_SLUG}/solution.py",
-                f"reference/{EXAMPLE_SLUG}/pitfalls.toml", f"reference/{EXAMPLE_SLUG}/pitfalls.py"):
+    for rel in (
+        "README.md",
+        ".gitignore",
+        "requirements.txt",
+        ".github/workflows/validate.yml",
+        "ci/README.md",
+        "ci/gitlab-grade-class.yml",
+        f"problems/{EXAMPLE_SLUG}/statement.md",
+        f"problems/{EXAMPLE_SLUG}/stub.py",
+        f"problems/{EXAMPLE_SLUG}/cases.toml",
+        f"reference/{EXAMPLE_SLUG}/solution.py",
+        f"reference/{EXAMPLE_SLUG}/pitfalls.toml",
+        f"reference/{EXAMPLE_SLUG}/pitfalls.py",
+    ):
         assert (made.folder / rel).is_file(), rel
     ignored = (made.folder / ".gitignore").read_text().split()
     assert "workspace/" in ignored and "__pycache__/" in ignored
@@ -60,10 +78,15 @@ def test_the_grader_is_vendored_and_required(tmp_path):
     (wheel,) = (made.folder / "vendor").glob("jax_flax_grader-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "grader/authoring/init.py" in names and "grader/authoring/course_files/README.md" in names
-    lines = [line for line in (made.folder / "requirements.txt").read_text().splitlines()
-             if not line.startswith("#")]
+    lines = [
+        line
+        for line in (made.folder / "requirements.txt").read_text().splitlines()
+        if not line.startswith("#")
+    ]
     assert lines[0] == f"./vendor/{wheel.name}"
-    assert any(line.startswith("jax==") for line in lines) and any(line.startswith("flax==") for line in lines)
+    assert any(line.startswith("jax==") for line in lines) and any(
+        line.startswith("flax==") for line in lines
+    )
 
 
 def test_example_problem_is_complete(tmp_path):
@@ -131,10 +154,12 @@ def test_an_empty_folder_is_accepted(tmp_path):
 
 # ---------------------------------------------------------------- the command, with real workers
 
+
 @pytest.mark.slow
 def test_the_new_course_validates(course):
-    done = grader("--root", str(course), "validate", cwd=course.parent,
-                  GRADER_CACHE_DIR=str(course.parent / "cache"))
+    done = grader(
+        "--root", str(course), "validate", cwd=course.parent, GRADER_CACHE_DIR=str(course.parent / "cache")
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{EXAMPLE_SLUG}: ok" in done.stdout and "0 errors" in done.stdout
 
@@ -142,14 +167,31 @@ def test_the_new_course_validates(course):
 @pytest.mark.slow
 def test_reference_passes_stub_fails_known_mistake_is_named(course, tmp_path):
     cache = str(course.parent / "cache")
-    passed = grader("--root", str(course), "check", EXAMPLE_SLUG, "--file",
-                    str(course / "reference" / EXAMPLE_SLUG / "solution.py"), cwd=tmp_path, GRADER_CACHE_DIR=cache)
+    passed = grader(
+        "--root",
+        str(course),
+        "check",
+        EXAMPLE_SLUG,
+        "--file",
+        str(course / "reference" / EXAMPLE_SLUG / "solution.py"),
+        cwd=tmp_path,
+        GRADER_CACHE_DIR=cache,
+    )
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    stub = grader("check", EXAMPLE_SLUG, "--file", str(course / "problems" / EXAMPLE_SLUG / "stub.py"),
-                  cwd=tmp_path, GRADER_ROOT=str(course), GRADER_CACHE_DIR=cache)
+    stub = grader(
+        "check",
+        EXAMPLE_SLUG,
+        "--file",
+        str(course / "problems" / EXAMPLE_SLUG / "stub.py"),
+        cwd=tmp_path,
+        GRADER_ROOT=str(course),
+        GRADER_CACHE_DIR=cache,
+    )
     assert stub.returncode == 1 and "NOT IMPLEMENTED" in stub.stdout, stub.stdout + stub.stderr
     naive = tmp_path / "naive.py"
-    naive.write_text("import jax.numpy as jnp\n\ndef softmax(x):\n    z = jnp.exp(x)\n    return z / jnp.sum(z)\n")
+    naive.write_text(
+        "import jax.numpy as jnp\n\ndef softmax(x):\n    z = jnp.exp(x)\n    return z / jnp.sum(z)\n"
+    )
     failed = grader("check", EXAMPLE_SLUG, "--file", str(naive), cwd=course, GRADER_CACHE_DIR=cache)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "large-scores (hidden)   failed" in failed.stdout and "exp() overflowed" in failed.stdout
@@ -160,14 +202,21 @@ def test_the_gitlab_pipeline_grades_a_class_here(course, tmp_path):
     lab = yaml.safe_load((course / "ci" / "gitlab-grade-class.yml").read_text())
     (course / "submissions" / "ada").mkdir(parents=True)
     (course / "submissions" / "ada" / f"{EXAMPLE_SLUG}.py").write_text(
-        (course / "reference" / EXAMPLE_SLUG / "solution.py").read_text())
-    env = dict(os.environ, CI_NODE_INDEX="1", CI_NODE_TOTAL="1", NO_COLOR="1",
-               GRADER_CACHE_DIR=str(course.parent / "cache"))
+        (course / "reference" / EXAMPLE_SLUG / "solution.py").read_text()
+    )
+    env = dict(
+        os.environ,
+        CI_NODE_INDEX="1",
+        CI_NODE_TOTAL="1",
+        NO_COLOR="1",
+        GRADER_CACHE_DIR=str(course.parent / "cache"),
+    )
     env.pop("GRADER_ROOT", None)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env["PATH"]
     for command in lab["grade"]["script"] + lab["merge"]["script"]:
-        done = subprocess.run(["bash", "-ec", command], cwd=course, env=env, capture_output=True, text=True,
-                              timeout=600)
+        done = subprocess.run(
+            ["bash", "-ec", command], cwd=course, env=env, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, command + "\n" + done.stdout + done.stderr
     book = (course / "gradebook" / "gradebook.csv").read_text()
     assert "ada" in book and EXAMPLE_SLUG in book

@@ -22,7 +22,7 @@ NO_NAMESPACES = isolation.namespaces_available()
 NO_SECCOMP = isolation.seccomp_available()
 
 # run in a fresh interpreter: enters the walls, then tries to act on a process outside them
-PROBE = r'''
+PROBE = r"""
 import ctypes, errno, json, os, resource, signal, subprocess, sys, tempfile, threading
 sys.path.insert(0, REPO)
 from grader.engine import isolation
@@ -69,16 +69,22 @@ try:
 except OSError as exc:
     found["scratch-cap"] = errno.errorcode[exc.errno]
 print(json.dumps(found))
-'''
+"""
 
 
-@pytest.mark.skipif(bool(NO_NAMESPACES or NO_SECCOMP), reason=f"{NO_NAMESPACES or NO_SECCOMP} (see grader doctor)")
+@pytest.mark.skipif(
+    bool(NO_NAMESPACES or NO_SECCOMP), reason=f"{NO_NAMESPACES or NO_SECCOMP} (see grader doctor)"
+)
 def test_a_walled_process_cannot_act_on_others_but_can_work():
     outside = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         before = open(f"/proc/{outside.pid}/limits").read()
-        run = subprocess.run([sys.executable, "-c", PROBE.replace("REPO", repr(str(REPO))), str(outside.pid)],
-                             capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "-c", PROBE.replace("REPO", repr(str(REPO))), str(outside.pid)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert run.returncode == 0, run.stderr
         found = json.loads(run.stdout)
         assert open(f"/proc/{outside.pid}/limits").read() == before
@@ -87,8 +93,19 @@ def test_a_walled_process_cannot_act_on_others_but_can_work():
         outside.kill()
         outside.wait()
     assert found["walls"]["namespaces"] and found["walls"]["seccomp"]
-    for attack in ("prlimit-outside", "prlimit-pid-2", "setpriority-user", "setpriority-other", "affinity-other",
-                   "ioprio-user", "ptrace-attach", "clone-parent", "unshare-user", "mount-tmpfs", "kill-outside"):
+    for attack in (
+        "prlimit-outside",
+        "prlimit-pid-2",
+        "setpriority-user",
+        "setpriority-other",
+        "affinity-other",
+        "ioprio-user",
+        "ptrace-attach",
+        "clone-parent",
+        "unshare-user",
+        "mount-tmpfs",
+        "kill-outside",
+    ):
         assert found[attack] in ("EPERM", "ESRCH"), (attack, found[attack])
     assert found["pid"] == 1 and found["others-visible"] == []  # the init of its own PID namespace, alone
     assert found["own-limit"] == found["own-priority"] == found["thread"] == found["subprocess"] == "ok"
@@ -102,8 +119,11 @@ def child():
     def start(code: str) -> subprocess.Popen:
         # its own process group, so that what it forks is stopped with it; and a CPU cap, so that
         # nothing spins on if this test run is itself killed before its cleanup
-        proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
-                                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CPU, (60, 60)))
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            start_new_session=True,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CPU, (60, 60)),
+        )
         procs.append(proc)
         return proc
 
@@ -145,11 +165,16 @@ def test_the_wall_clock_is_only_a_backstop(child):
     proc = child("import time; time.sleep(60)")
     clock = StepClock(proc.pid, Budget(cpu_limit=30, idle_limit=30, wall_limit=0.3))
     assert _until_stopped(clock, 10) == "wall"
-    assert "wall-clock" in clock.describe("wall") and "CPU" in StepClock(1, Budget.for_limit(3)).describe("cpu")
+    assert "wall-clock" in clock.describe("wall") and "CPU" in StepClock(1, Budget.for_limit(3)).describe(
+        "cpu"
+    )
 
 
-WALLS = {"own user, PID, network and mount namespaces": "namespaces", "seccomp filter": "seccomp",
-         "filesystem confinement (Landlock)": "landlock"}
+WALLS = {
+    "own user, PID, network and mount namespaces": "namespaces",
+    "seccomp filter": "seccomp",
+    "filesystem confinement (Landlock)": "landlock",
+}
 
 
 @pytest.mark.parametrize("off", ["", "namespaces", "seccomp", "landlock"])
@@ -157,8 +182,13 @@ def test_doctor_lists_the_kernel_walls(off):
     from conftest import run_cli
 
     result = run_cli("doctor", env={"GRADER_DISABLE": off, "COLUMNS": "200"})
-    rows = {name: line for line in result.stdout.splitlines() if line.startswith("│")
-            for name in WALLS if name in line}
+    rows = {
+        name: line
+        for line in result.stdout.splitlines()
+        if line.startswith("│")
+        for name in WALLS
+        if name in line
+    }
     assert set(rows) == set(WALLS), result.stdout
     for name, line in rows.items():
         wanted_off = off and off == WALLS[name]

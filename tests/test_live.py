@@ -24,11 +24,15 @@ pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick 
 RIGHT = "def scale_by(x, factor):\n    print('checking', x.shape)\n    return x * factor\n"
 WRONG = "def scale_by(x, factor):\n    return x + factor\n"
 # the first save leaves the right function behind in the process; the second relies on it
-LEAVES_STATE = ("import builtins\n\n\ndef scale_by(x, factor):\n    return x * factor\n\n\n"
-                "builtins.remembered = scale_by\n")
-USES_STATE = ("import builtins\n\n\ndef scale_by(x, factor):\n"
-              "    if hasattr(builtins, 'remembered'):\n        return builtins.remembered(x, factor)\n"
-              "    return x + factor\n")
+LEAVES_STATE = (
+    "import builtins\n\n\ndef scale_by(x, factor):\n    return x * factor\n\n\n"
+    "builtins.remembered = scale_by\n"
+)
+USES_STATE = (
+    "import builtins\n\n\ndef scale_by(x, factor):\n"
+    "    if hasattr(builtins, 'remembered'):\n        return builtins.remembered(x, factor)\n"
+    "    return x + factor\n"
+)
 
 
 @pytest.fixture(scope="module")

@@ -37,8 +37,16 @@ def saturated():
 
 def test_a_correct_solution_passes_on_a_saturated_machine(saturated):
     solution = REPO / "reference" / "flax-surgery-zero" / "solution.py"
-    result = run_cli("check", "flax-surgery-zero", "--file", str(solution), "--format", "json",
-                     env={"GRADER_DAEMON": "0"}, timeout=1500)
+    result = run_cli(
+        "check",
+        "flax-surgery-zero",
+        "--file",
+        str(solution),
+        "--format",
+        "json",
+        env={"GRADER_DAEMON": "0"},
+        timeout=1500,
+    )
     report = result.json()
     assert report["status"] == "passed", [c["message"] for c in report["cases"]]
     assert result.code == 0
@@ -46,10 +54,20 @@ def test_a_correct_solution_passes_on_a_saturated_machine(saturated):
 
 def test_an_infinite_loop_still_times_out_on_a_saturated_machine(saturated, tmp_path):
     loop = tmp_path / "loop.py"
-    loop.write_text("def zero_last_layer_kernel(seed, x, num_layers, features):\n    while True:\n        pass\n")
+    loop.write_text(
+        "def zero_last_layer_kernel(seed, x, num_layers, features):\n    while True:\n        pass\n"
+    )
     began = time.monotonic()
-    result = run_cli("check", "nnx-surgery-zero-layer", "--file", str(loop), "--format", "json",
-                     env={"GRADER_DAEMON": "0"}, timeout=900)
+    result = run_cli(
+        "check",
+        "nnx-surgery-zero-layer",
+        "--file",
+        str(loop),
+        "--format",
+        "json",
+        env={"GRADER_DAEMON": "0"},
+        timeout=900,
+    )
     seconds = time.monotonic() - began
     report = result.json()
     assert report["status"] == "timeout"

@@ -45,24 +45,43 @@ OPERATOR_CASES = [
     ("index-end", "y = x[-1]\n", ["y = x[0]\n"]),
     ("index-end", "y = x[0]\n", ["y = x[-1]\n"]),
     ("index-shift", "y = x[-1]\n", ["y = x[-2]\n"]),  # -1 -> 0 is index-end's
-    ("index-shift", "y = x[1, 0]\n", ["y = x[2, 0]\n", "y = x[0, 0]\n", "y = x[1, 1]\n"]),  # 0 -> -1: index-end
+    (
+        "index-shift",
+        "y = x[1, 0]\n",
+        ["y = x[2, 0]\n", "y = x[0, 0]\n", "y = x[1, 1]\n"],
+    ),  # 0 -> -1: index-end
     ("index-shift", "y = layers[i]\n", ["y = layers[i + 1]\n", "y = layers[i - 1]\n"]),
     ("index-shift", "y = x[:n]\n", ["y = x[:n + 1]\n", "y = x[:n - 1]\n"]),
     ("index-shift", "k = 'Dense_0'\ny = params[k]\n", []),  # a dict key, not a position
-    ("range-bound", "for i in range(n):\n    pass\n",
-     ["for i in range(n + 1):\n    pass\n", "for i in range(n - 1):\n    pass\n"]),
-    ("range-bound", "r = range(1, n)\n",
-     ["r = range(2, n)\n", "r = range(0, n)\n", "r = range(1, n + 1)\n", "r = range(1, n - 1)\n"]),
+    (
+        "range-bound",
+        "for i in range(n):\n    pass\n",
+        ["for i in range(n + 1):\n    pass\n", "for i in range(n - 1):\n    pass\n"],
+    ),
+    (
+        "range-bound",
+        "r = range(1, n)\n",
+        ["r = range(2, n)\n", "r = range(0, n)\n", "r = range(1, n + 1)\n", "r = range(1, n - 1)\n"],
+    ),
     ("int-constant", "y = f(x, 2)\n", ["y = f(x, 3)\n", "y = f(x, 1)\n"]),
     ("int-constant", "y = f(x, axis=-1)\n", ["y = f(x, axis=0)\n", "y = f(x, axis=-2)\n"]),
     ("int-constant", "y = n - 1\n", ["y = n - 2\n", "y = n - 0\n"]),
     ("bool-flip", "m = Linear(2, 3, use_bias=True)\n", ["m = Linear(2, 3, use_bias=False)\n"]),
     ("zeros-ones", "y = jnp.zeros_like(k)\n", ["y = jnp.ones_like(k)\n"]),
     ("zeros-ones", "y = jnp.ones((3,), jnp.float32)\n", ["y = jnp.zeros((3,), jnp.float32)\n"]),
-    ("zeros-ones", "d = nn.Dense(4, bias_init=nn.initializers.ones)\n",
-     ["d = nn.Dense(4, bias_init=nn.initializers.zeros)\n"]),
-    ("drop-statement", "def f(m, s):\n    nnx.update(m, s)\n    y = m(1)\n    return y\n",
-     ["def f(m, s):\n    pass\n    y = m(1)\n    return y\n", "def f(m, s):\n    nnx.update(m, s)\n    pass\n    return y\n"]),
+    (
+        "zeros-ones",
+        "d = nn.Dense(4, bias_init=nn.initializers.ones)\n",
+        ["d = nn.Dense(4, bias_init=nn.initializers.zeros)\n"],
+    ),
+    (
+        "drop-statement",
+        "def f(m, s):\n    nnx.update(m, s)\n    y = m(1)\n    return y\n",
+        [
+            "def f(m, s):\n    pass\n    y = m(1)\n    return y\n",
+            "def f(m, s):\n    nnx.update(m, s)\n    pass\n    return y\n",
+        ],
+    ),
     ("drop-statement", "SCALE = 2\n", []),  # module level: dropping it only breaks loading
     ("drop-copy", "y = x.copy()\n", ["y = x\n"]),
     ("drop-copy", "y = copy.deepcopy(params)\n", ["y = params\n"]),
@@ -86,8 +105,11 @@ OPERATOR_CASES = [
 ]
 
 
-@pytest.mark.parametrize("operator, source, expected", OPERATOR_CASES,
-                         ids=[f"{op}-{i}" for i, (op, _, _) in enumerate(OPERATOR_CASES)])
+@pytest.mark.parametrize(
+    "operator, source, expected",
+    OPERATOR_CASES,
+    ids=[f"{op}-{i}" for i, (op, _, _) in enumerate(OPERATOR_CASES)],
+)
 def test_operator_writes_the_exact_mutant(operator, source, expected):
     assert mutated(source, operator) == expected
 
@@ -136,11 +158,14 @@ def test_ids_are_stable_across_runs_and_edits_below():
     before = {m.source.splitlines()[1]: m.id for m in mutants_of(SOURCE) if m.line == 2}
     edited = SOURCE + "\n\ndef g(y):\n    return y * 2\n"
     after = {m.source.splitlines()[1]: m.id for m in mutants_of(edited) if m.line == 2}
-    assert before == after and before == {m.source.splitlines()[1]: m.id for m in mutants_of(SOURCE) if m.line == 2}
+    assert before == after and before == {
+        m.source.splitlines()[1]: m.id for m in mutants_of(SOURCE) if m.line == 2
+    }
 
 
 def test_id_changes_when_its_line_changes():
     edited = SOURCE.replace("k = key(seed)", "k = key(seed)  # edited")
+
     def seed(src):
         return next(m.id for m in mutants_of(src) if m.operator == "seed")
 
@@ -154,29 +179,64 @@ FILE = "reference/p/mutants.toml"
 
 
 def test_equivalences_are_read():
-    entries = parse_equivalences({"format_version": 1, "equivalent_mutant": [
-        {"id": "drop-copy@2:11#3bb61c", "reason": " immutable arrays "}]}, FILE)
+    entries = parse_equivalences(
+        {
+            "format_version": 1,
+            "equivalent_mutant": [{"id": "drop-copy@2:11#3bb61c", "reason": " immutable arrays "}],
+        },
+        FILE,
+    )
     assert [(e.id, e.reason, e.index) for e in entries] == [("drop-copy@2:11#3bb61c", "immutable arrays", 0)]
     assert parse_equivalences({"format_version": 1}, FILE) == []
 
 
-@pytest.mark.parametrize("data, field, words", [
-    ({"format_version": 2}, "format_version", "must be one of 1"),
-    ({}, "format_version", "is required"),
-    ({"format_version": 1, "equivalent_mutant": [{"id": "x"}]}, "equivalent_mutant[0].id", "mutant id"),
-    ({"format_version": 1, "equivalent_mutant": [{"id": "arith@1:1#abcdef"}]}, "equivalent_mutant[0].reason",
-     "is required"),
-    ({"format_version": 1, "equivalent_mutant": [{"id": "arith@1:1#abcdef", "reason": "  "}]},
-     "equivalent_mutant[0].reason", "must not be empty"),
-    ({"format_version": 1, "equivalent_mutant": [{"id": 3, "reason": "r"}]}, "equivalent_mutant[0].id",
-     "must be a string"),
-    ({"format_version": 1, "equivalent_mutant": [{"id": "arith@1:1#abcdef", "reason": "r", "why": "r"}]},
-     "equivalent_mutant[0].why", "unknown key"),
-    ({"format_version": 1, "equivalent_mutant": [{"id": "arith@1:1#abcdef", "reason": "r"},
-                                                 {"id": "arith@1:1#abcdef", "reason": "r"}]},
-     "equivalent_mutant[1].id", "listed twice"),
-    ({"format_version": 1, "equivalent_mutant": {"id": "arith@1:1#abcdef"}}, "equivalent_mutant", "must be a list"),
-])
+@pytest.mark.parametrize(
+    "data, field, words",
+    [
+        ({"format_version": 2}, "format_version", "must be one of 1"),
+        ({}, "format_version", "is required"),
+        ({"format_version": 1, "equivalent_mutant": [{"id": "x"}]}, "equivalent_mutant[0].id", "mutant id"),
+        (
+            {"format_version": 1, "equivalent_mutant": [{"id": "arith@1:1#abcdef"}]},
+            "equivalent_mutant[0].reason",
+            "is required",
+        ),
+        (
+            {"format_version": 1, "equivalent_mutant": [{"id": "arith@1:1#abcdef", "reason": "  "}]},
+            "equivalent_mutant[0].reason",
+            "must not be empty",
+        ),
+        (
+            {"format_version": 1, "equivalent_mutant": [{"id": 3, "reason": "r"}]},
+            "equivalent_mutant[0].id",
+            "must be a string",
+        ),
+        (
+            {
+                "format_version": 1,
+                "equivalent_mutant": [{"id": "arith@1:1#abcdef", "reason": "r", "why": "r"}],
+            },
+            "equivalent_mutant[0].why",
+            "unknown key",
+        ),
+        (
+            {
+                "format_version": 1,
+                "equivalent_mutant": [
+                    {"id": "arith@1:1#abcdef", "reason": "r"},
+                    {"id": "arith@1:1#abcdef", "reason": "r"},
+                ],
+            },
+            "equivalent_mutant[1].id",
+            "listed twice",
+        ),
+        (
+            {"format_version": 1, "equivalent_mutant": {"id": "arith@1:1#abcdef"}},
+            "equivalent_mutant",
+            "must be a list",
+        ),
+    ],
+)
 def test_bad_equivalence_file_names_file_and_field(data, field, words):
     with pytest.raises(MetadataError) as caught:
         parse_equivalences(data, FILE)
@@ -189,9 +249,17 @@ def test_stale_claim_names_field_and_where_the_mutant_moved():
     mutants = mutants_of(problem.reference_path.read_text())
     drop = next(m for m in mutants if m.operator == "drop-copy")
     moved = drop.id.replace("@2:", "@9:")
-    claims = parse_equivalences({"format_version": 1, "equivalent_mutant": [
-        {"id": drop.id, "reason": "r"}, {"id": moved, "reason": "r"}, {"id": "arith@40:1#abcdef", "reason": "r"}]},
-        FILE)
+    claims = parse_equivalences(
+        {
+            "format_version": 1,
+            "equivalent_mutant": [
+                {"id": drop.id, "reason": "r"},
+                {"id": moved, "reason": "r"},
+                {"id": "arith@40:1#abcdef", "reason": "r"},
+            ],
+        },
+        FILE,
+    )
     found = stale_findings(problem, claims, mutants)
     assert [f.field for f in found] == ["equivalent_mutant[1].id", "equivalent_mutant[2].id"]
     assert all(f.file == f"reference/{SLUG}/mutants.toml" for f in found)
@@ -200,24 +268,42 @@ def test_stale_claim_names_field_and_where_the_mutant_moved():
 
 # ---------------------------------------------------------------- judging one mutant
 
+
 def test_judge_by_load_raise_tolerance_and_agreement():
     problem = load_problem(MUTANT_COURSE, SLUG)
+
     def out(values):
         return ArrayValue(np.array(values, dtype=np.float32), "jax")
 
     expected = Expected(reference={"a": out([1.0, 2.0]), "b": out([3.0])})
     run = RunReport()
-    run.load_problems["bad"] = LoadProblem("raised", error={"type": "NameError", "message": "name 'y' is not defined"})
-    run.calls.update({("close", "a"): Call("returned", output=out([1.0, 2.0 + 1e-7])),
-                      ("close", "b"): Call("returned", output=out([3.0])),
-                      ("raises", "a"): Call("returned", output=out([1.0, 2.0])),
-                      ("raises", "b"): Call("raised", error={"type": "IndexError", "message": "index 2"}),
-                      ("differs", "a"): Call("returned", output=out([1.0, 2.5]))})
-    assert judge(problem, ["a", "b"], expected, run, "bad")[::2] == (MutantStatus.INVALID, "does not load: NameError: name 'y' is not defined")
+    run.load_problems["bad"] = LoadProblem(
+        "raised", error={"type": "NameError", "message": "name 'y' is not defined"}
+    )
+    run.calls.update(
+        {
+            ("close", "a"): Call("returned", output=out([1.0, 2.0 + 1e-7])),
+            ("close", "b"): Call("returned", output=out([3.0])),
+            ("raises", "a"): Call("returned", output=out([1.0, 2.0])),
+            ("raises", "b"): Call("raised", error={"type": "IndexError", "message": "index 2"}),
+            ("differs", "a"): Call("returned", output=out([1.0, 2.5])),
+        }
+    )
+    assert judge(problem, ["a", "b"], expected, run, "bad")[::2] == (
+        MutantStatus.INVALID,
+        "does not load: NameError: name 'y' is not defined",
+    )
     assert judge(problem, ["a", "b"], expected, run, "close") == (MutantStatus.SURVIVED, "", "")
-    assert judge(problem, ["a", "b"], expected, run, "raises") == (MutantStatus.KILLED, "b", "raised IndexError: index 2")
+    assert judge(problem, ["a", "b"], expected, run, "raises") == (
+        MutantStatus.KILLED,
+        "b",
+        "raised IndexError: index 2",
+    )
     status, case, detail = judge(problem, ["a", "b"], expected, run, "differs")
-    assert (status, case) == (MutantStatus.KILLED, "a") and "output differs" in detail  # "b" has no record: killed too
+    assert (status, case) == (
+        MutantStatus.KILLED,
+        "a",
+    ) and "output differs" in detail  # "b" has no record: killed too
 
 
 def test_judge_kills_a_mutant_that_breaks_a_requirement():
@@ -225,24 +311,37 @@ def test_judge_kills_a_mutant_that_breaks_a_requirement():
     out = ArrayValue(np.array([1.0], dtype=np.float32), "jax")
     expected = Expected(reference={"a": out, "b": out})
     requirement = Requirement("splits", "Call nnx.split.", 1.0, (Alternative(("nnx.split",), ()),))
+
     def recorded(count):
         return {"output": out, RECORD_KEY: {"nnx.split": count}}
 
     run = RunReport()
-    run.calls.update({("keeps", "a"): Call("returned", output=recorded(1)),
-                      ("keeps", "b"): Call("returned", output=recorded(1)),
-                      ("skips", "a"): Call("returned", output=recorded(1)),
-                      ("skips", "b"): Call("returned", output=recorded(0))})
+    run.calls.update(
+        {
+            ("keeps", "a"): Call("returned", output=recorded(1)),
+            ("keeps", "b"): Call("returned", output=recorded(1)),
+            ("skips", "a"): Call("returned", output=recorded(1)),
+            ("skips", "b"): Call("returned", output=recorded(0)),
+        }
+    )
     assert judge(problem, ["a", "b"], expected, run, "keeps", [requirement])[0] is MutantStatus.SURVIVED
     assert judge(problem, ["a", "b"], expected, run, "skips", [requirement]) == (
-        MutantStatus.KILLED, "b", "requirement 'splits' is not met")
+        MutantStatus.KILLED,
+        "b",
+        "requirement 'splits' is not met",
+    )
 
 
 def test_score_leaves_out_equivalent_and_invalid_and_meets_a_threshold():
     mutant = mutants_of("y = x[0]\n")[0]
-    report = MutationReport("p", [MutantResult(mutant, status, "") for status in
-                                  [MutantStatus.KILLED] * 3 + [MutantStatus.SURVIVED, MutantStatus.EQUIVALENT,
-                                                               MutantStatus.INVALID]])
+    report = MutationReport(
+        "p",
+        [
+            MutantResult(mutant, status, "")
+            for status in [MutantStatus.KILLED] * 3
+            + [MutantStatus.SURVIVED, MutantStatus.EQUIVALENT, MutantStatus.INVALID]
+        ],
+    )
     assert report.score == 75.0 and report.meets(75.0) and not report.meets(75.1)
     assert MutationReport("q").score is None and MutationReport("q").meets(100.0)
     report.findings.append(Finding("reference/p/mutants.toml", "equivalent_mutant[0].id", "stale"))
@@ -250,6 +349,7 @@ def test_score_leaves_out_equivalent_and_invalid_and_meets_a_threshold():
 
 
 # ---------------------------------------------------------------- the real CLI
+
 
 def test_cli_prints_a_score_for_the_fixture_problem():
     result = run_cli("--root", str(COURSE), "validate", "--mutants", "scale-by")
@@ -261,26 +361,41 @@ def test_cli_prints_a_score_for_the_fixture_problem():
 def test_cli_shows_survivors_as_diffs_and_fails_below_the_threshold():
     result = run_cli("--root", str(MUTANT_COURSE), "validate", "--mutants")
     assert result.code == 1, result.stdout + result.stderr
-    assert re.search(rf"^{SLUG}: mutation score 71% \(5 killed of 7; 2 survived, 1 equivalent, 0 invalid\) · "
-                     r"below 90%", result.stdout, re.M)
-    survivor = re.search(r"survived (index-end@3:28#[0-9a-f]{6}): -1 -> 0\n(.*?)\n  (survived|equivalent)",
-                         result.stdout, re.S)
+    assert re.search(
+        rf"^{SLUG}: mutation score 71% \(5 killed of 7; 2 survived, 1 equivalent, 0 invalid\) · "
+        r"below 90%",
+        result.stdout,
+        re.M,
+    )
+    survivor = re.search(
+        r"survived (index-end@3:28#[0-9a-f]{6}): -1 -> 0\n(.*?)\n  (survived|equivalent)", result.stdout, re.S
+    )
     assert survivor, result.stdout
     diff = survivor.group(2)
-    assert f"    --- reference/{SLUG}/solution.py\n    +++ reference/{SLUG}/solution.py (mutant {survivor.group(1)})\n" in diff
-    assert "\n    -    out = out.at[-1].set(x[-1] * factor)\n    +    out = out.at[-1].set(x[0] * factor)\n" in diff
+    assert (
+        f"    --- reference/{SLUG}/solution.py\n    +++ reference/{SLUG}/solution.py (mutant {survivor.group(1)})\n"
+        in diff
+    )
+    assert (
+        "\n    -    out = out.at[-1].set(x[-1] * factor)\n    +    out = out.at[-1].set(x[0] * factor)\n"
+        in diff
+    )
     assert "equivalent drop-copy@2:11#3bb61c: x.copy() -> x: JAX arrays are immutable" in result.stdout
 
 
 def test_cli_rejects_a_false_or_stale_equivalence_claim(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(MUTANT_COURSE, course)
-    killed = next(m.id for m in mutants_of((course / "reference" / SLUG / "solution.py").read_text())
-                  if m.operator == "arith")
+    killed = next(
+        m.id
+        for m in mutants_of((course / "reference" / SLUG / "solution.py").read_text())
+        if m.operator == "arith"
+    )
     (course / "reference" / SLUG / "mutants.toml").write_text(
         'format_version = 1\n\n[[equivalent_mutant]]\nid = "drop-copy@2:11#3bb61c"\nreason = "immutable"\n\n'
         f'[[equivalent_mutant]]\nid = "{killed}"\nreason = "wrong"\n\n'
-        '[[equivalent_mutant]]\nid = "seed@30:1#abcdef"\nreason = "gone"\n')
+        '[[equivalent_mutant]]\nid = "seed@30:1#abcdef"\nreason = "gone"\n'
+    )
     result = run_cli("--root", str(course), "validate", "--mutants", "--min-score", "0")
     assert result.code == 1, result.stdout + result.stderr
     where = f"reference/{SLUG}/mutants.toml: equivalent_mutant"
@@ -292,7 +407,8 @@ def test_cli_bad_equivalence_file_and_static_conflict(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(MUTANT_COURSE, course)
     (course / "reference" / SLUG / "mutants.toml").write_text(
-        'format_version = 1\n[[equivalent_mutant]]\nid = "drop-copy@2:11#3bb61c"\n')
+        'format_version = 1\n[[equivalent_mutant]]\nid = "drop-copy@2:11#3bb61c"\n'
+    )
     result = run_cli("--root", str(course), "validate", "--mutants")
     assert result.code == 1
     assert f"reference/{SLUG}/mutants.toml: equivalent_mutant[0].reason: is required" in result.stdout
@@ -306,12 +422,15 @@ def test_cli_refuses_to_judge_when_the_unchanged_reference_does_not_reproduce_it
     shutil.copytree(MUTANT_COURSE, course)
     (course / "reference" / SLUG / "solution.py").write_text(
         "import numpy as np\n\n\ndef scale_last_row(x, factor):\n"
-        "    return x * factor + np.random.default_rng().random()  # unseeded: differs on every call\n")
+        "    return x * factor + np.random.default_rng().random()  # unseeded: differs on every call\n"
+    )
     (course / "reference" / SLUG / "mutants.toml").unlink()
     result = run_cli("--root", str(course), "validate", "--mutants", "--min-score", "0")
     assert result.code == 1, result.stdout + result.stderr
-    assert (f"reference/{SLUG}/solution.py: def scale_last_row: the unchanged reference, run beside its mutants, "
-            "does not reproduce its expected outputs") in result.stdout
+    assert (
+        f"reference/{SLUG}/solution.py: def scale_last_row: the unchanged reference, run beside its mutants, "
+        "does not reproduce its expected outputs"
+    ) in result.stdout
     assert f"{SLUG}: not analysed" in result.stdout and "survived" not in result.stdout
 
 

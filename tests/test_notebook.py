@@ -46,11 +46,22 @@ def kernel_home(tmp_path):
     shutil.copytree(COURSE, course, ignore=shutil.ignore_patterns("__pycache__"))
     spec = tmp_path / "jupyter" / "kernels" / "grader-test"
     spec.mkdir(parents=True)
-    env = {"GRADER_ROOT": str(course), "GRADER_WORKSPACE": str(tmp_path / "ws"),
-           "GRADER_CACHE_DIR": os.environ["GRADER_CACHE_DIR"], "JAX_PLATFORMS": "cpu"}
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "grader test", "language": "python", "env": env}))
+    env = {
+        "GRADER_ROOT": str(course),
+        "GRADER_WORKSPACE": str(tmp_path / "ws"),
+        "GRADER_CACHE_DIR": os.environ["GRADER_CACHE_DIR"],
+        "JAX_PLATFORMS": "cpu",
+    }
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "grader test",
+                "language": "python",
+                "env": env,
+            }
+        )
+    )
     return tmp_path
 
 
@@ -64,8 +75,9 @@ def test_check_in_a_notebook_grades_a_function_using_a_class_from_another_cell(k
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     specs = KernelSpecManager(kernel_dirs=[str(kernel_home / "jupyter" / "kernels")])
     manager = AsyncKernelManager(kernel_name="grader-test", kernel_spec_manager=specs)
-    client = NotebookClient(nb, km=manager, timeout=120, allow_errors=False,
-                            resources={"metadata": {"path": str(kernel_home)}})
+    client = NotebookClient(
+        nb, km=manager, timeout=120, allow_errors=False, resources={"metadata": {"path": str(kernel_home)}}
+    )
     client.execute()
     out = [cell.outputs for cell in nb.cells]
 
@@ -107,10 +119,17 @@ for _ in range(2):
 def _script(tmp_path, cache, daemon: str) -> subprocess.CompletedProcess:
     path = tmp_path / "script.py"
     path.write_text(SCRIPT)
-    env = dict(os.environ, GRADER_ROOT=str(COURSE), GRADER_CACHE_DIR=str(cache), GRADER_DAEMON=daemon,
-               NO_COLOR="1", COLUMNS="100")
-    return subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = dict(
+        os.environ,
+        GRADER_ROOT=str(COURSE),
+        GRADER_CACHE_DIR=str(cache),
+        GRADER_DAEMON=daemon,
+        NO_COLOR="1",
+        COLUMNS="100",
+    )
+    return subprocess.run(
+        [sys.executable, str(path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_check_from_a_plain_script_prints_its_verdict(tmp_path):
@@ -179,6 +198,7 @@ def test_functions_without_source_of_their_own_are_refused_with_a_reason():
     def make(k):
         def inner(x, factor):
             return x * k
+
         return inner
 
     with pytest.raises(SourceUnavailable, match="enclosing function"):

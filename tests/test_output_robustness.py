@@ -38,8 +38,9 @@ FORMULAS = ['=HYPERLINK("evil.example","click")', "+1", "-2", "@SUM(A1)"]
 def run_encoded(encoding: str, *args: str, cwd) -> tuple[int, str, str]:
     """``run_cli`` for an output encoding that is not UTF-8: the bytes decoded as they were written."""
     env = dict(os.environ, COLUMNS="100", NO_COLOR="1", PYTHONIOENCODING=encoding)
-    proc = subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env, capture_output=True,
-                          input=b"", timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=cwd, env=env, capture_output=True, input=b"", timeout=300
+    )
     return proc.returncode, proc.stdout.decode(encoding), proc.stderr.decode(encoding)
 
 
@@ -63,9 +64,20 @@ def in_actions(tmp_path_factory):
     (work / "submission").mkdir()
     (work / "submission" / "scale-by.py").write_text(RAISES, encoding="utf-8")
     summary = work / "summary.md"
-    result = run_cli("--root", str(GRADE_COURSE), "grade", "submission", "--problems", "scale-by",
-                     "--format", "junit", "--output", "report.xml", cwd=work,
-                     env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "PYTHONIOENCODING": "ascii"})
+    result = run_cli(
+        "--root",
+        str(GRADE_COURSE),
+        "grade",
+        "submission",
+        "--problems",
+        "scale-by",
+        "--format",
+        "junit",
+        "--output",
+        "report.xml",
+        cwd=work,
+        env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "PYTHONIOENCODING": "ascii"},
+    )
     return work, result, summary
 
 
@@ -97,9 +109,21 @@ def gradebook(tmp_path_factory):
     with open(os.path.join(odd, b"scale-by.py"), "w") as fh:
         fh.write("def scale_by(x, factor):\n    return x * factor\n")
     summary = work / "summary.md"
-    result = run_cli("--root", str(GRADE_COURSE), "grade", "--many", "class", "--problems", "scale-by",
-                     "--output", "book", "--min-score", "0", cwd=work,
-                     env={"PYTHONIOENCODING": "ascii", "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    result = run_cli(
+        "--root",
+        str(GRADE_COURSE),
+        "grade",
+        "--many",
+        "class",
+        "--problems",
+        "scale-by",
+        "--output",
+        "book",
+        "--min-score",
+        "0",
+        cwd=work,
+        env={"PYTHONIOENCODING": "ascii", "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
+    )
     assert result.code == 0, result.stderr + result.stdout
     book = json.loads((work / "book" / "gradebook.json").read_text(encoding="utf-8"))
     with (work / "book" / "gradebook.csv").open(encoding="utf-8", newline="") as fh:
@@ -147,8 +171,17 @@ def test_learner_labels_are_printable_encodable_and_never_shared(pair):
 @settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1, max_size=20))
 def test_no_learner_name_starts_a_csv_cell_as_a_formula(name):
-    book = {"problems": [{"slug": "p"}], "learners": [{"learner": learner_label(name), "score": 1.0,
-                                                        "max_score": 2.0, "problems": {"p": {"score": 1.0}}}]}
+    book = {
+        "problems": [{"slug": "p"}],
+        "learners": [
+            {
+                "learner": learner_label(name),
+                "score": 1.0,
+                "max_score": 2.0,
+                "problems": {"p": {"score": 1.0}},
+            }
+        ],
+    }
     [_, row] = list(csv.reader(io.StringIO(gradebook_csv(book))))
     assert not row[0].startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
     assert row[0] == learner_label(name) or row[0] == "'" + learner_label(name)
@@ -171,7 +204,9 @@ def test_names_and_messages_are_never_read_as_rich_markup():
     buf = io.StringIO()
     console = Console(file=buf, width=100, color_system=None)
     render_submission(submission, Threshold(), console)
-    book = {"problems": [{"slug": "p"}], "learners": [{"learner": "[/]", "score": 0.0, "max_score": 1.0,
-                                                       "problems": {"p": {"score": 0.0}}}]}
+    book = {
+        "problems": [{"slug": "p"}],
+        "learners": [{"learner": "[/]", "score": 0.0, "max_score": 1.0, "problems": {"p": {"score": 0.0}}}],
+    }
     render_class(book, {"[/]": False}, Threshold(), console)
     assert "Grading [/]" in buf.getvalue() and "[bold]not markup[/bold]" in buf.getvalue()

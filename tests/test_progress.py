@@ -43,7 +43,9 @@ def test_progress_survives_a_writer_killed_mid_write(tmp_path):
     rng = random.Random(5)
     attempts = 0
     for _ in range(12):
-        child = subprocess.Popen([sys.executable, str(script), str(folder)], stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, str(script), str(folder)], stdout=subprocess.PIPE, text=True
+        )
         assert child.stdout.readline().strip() == "ready"
         try:
             child.wait(timeout=rng.uniform(0.01, 0.15))
@@ -128,7 +130,9 @@ def test_solution_prints_each_line_whole_at_a_narrow_width(course, tmp_path):
     (course / "reference" / "scale-by" / "solution.py").write_text(LONG_REFERENCE)
     ws = tmp_path / "ws"
     Workspace(ws).record_check("scale-by", "passed")
-    shown = run_cli("--root", str(course), "--workspace", str(ws), "solution", "scale-by", env={"COLUMNS": "40"})
+    shown = run_cli(
+        "--root", str(course), "--workspace", str(ws), "solution", "scale-by", env={"COLUMNS": "40"}
+    )
     assert shown.code == 0, shown.stderr
     head, _, code = shown.stdout.partition("\n")
     assert head == "Reference solution of scale-by:"

@@ -34,8 +34,11 @@ def two_problem_course(root):
     for part in ("problems", "reference"):
         shutil.copytree(root / part / SLUG, root / part / OTHER)
     toml = root / "problems" / OTHER / "problem.toml"
-    toml.write_text(toml.read_text().replace('title = "Scale an array"', 'title = "Scale it again"')
-                    .replace("position = 1", "position = 2"))
+    toml.write_text(
+        toml.read_text()
+        .replace('title = "Scale an array"', 'title = "Scale it again"')
+        .replace("position = 1", "position = 2")
+    )
     return root
 
 
@@ -109,8 +112,11 @@ def table_cells(output: str, column: str) -> dict[str, str]:
 
 
 def invoke(root, workspace, *args) -> str:
-    result = CliRunner().invoke(app, ["--root", str(root), "--workspace", str(workspace), *args],
-                                env={"COLUMNS": "120", "NO_COLOR": "1"})
+    result = CliRunner().invoke(
+        app,
+        ["--root", str(root), "--workspace", str(workspace), *args],
+        env={"COLUMNS": "120", "NO_COLOR": "1"},
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -123,8 +129,12 @@ def assert_views_agree(root, folder, expected: Expected) -> None:
     solved_line = f"{int(expected.solved)}/2 solved"
 
     progress = load_progress(problems, workspace).get(SLUG)
-    assert (progress.solved, progress.latest, progress.attempts, progress.hints_shown) == \
-        (expected.solved, expected.latest, expected.checks, expected.hints), story
+    assert (progress.solved, progress.latest, progress.attempts, progress.hints_shown) == (
+        expected.solved,
+        expected.latest,
+        expected.checks,
+        expected.hints,
+    ), story
 
     listing = invoke(root, folder, "list")
     assert table_cells(listing, "status") == want, f"list after {story}:\n{listing}"
@@ -209,7 +219,9 @@ def test_solving_everything_then_failing_keeps_everything_solved(course, tmp_pat
 def test_a_state_file_with_odd_entries_still_shows_a_status(course, tmp_path):
     folder = tmp_path / "ws"
     Workspace(folder).update_problem(SLUG, status=None, attempts="many", hints_shown="lots", first_solved="")
-    Workspace(folder).update_problem(OTHER, status="passed", hints_shown=-3)  # from a version without first_solved
+    Workspace(folder).update_problem(
+        OTHER, status="passed", hints_shown=-3
+    )  # from a version without first_solved
     listing = invoke(course, folder, "list")
     assert table_cells(listing, "status") == {SLUG: "· not started", OTHER: "✓ solved"}
     assert "1/2 solved" in listing and "None" not in listing

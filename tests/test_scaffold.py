@@ -19,8 +19,9 @@ GOOD = Path(__file__).resolve().parent / "fixtures" / "broken" / "course"
 def grader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
     env.pop("GRADER_ROOT", None)
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture
@@ -33,17 +34,27 @@ def course(tmp_path, monkeypatch):
 def test_new_then_validate_fails_on_every_placeholder(course):
     created = grader("new", "vector-norm", cwd=course)
     assert created.returncode == 0, created.stderr
-    for rel in ("problems/vector-norm/problem.toml", "problems/vector-norm/statement.md",
-                "problems/vector-norm/stub.py", "problems/vector-norm/cases.toml",
-                "reference/vector-norm/solution.py", "reference/vector-norm/pitfalls.toml",
-                "reference/vector-norm/pitfalls.py"):
+    for rel in (
+        "problems/vector-norm/problem.toml",
+        "problems/vector-norm/statement.md",
+        "problems/vector-norm/stub.py",
+        "problems/vector-norm/cases.toml",
+        "reference/vector-norm/solution.py",
+        "reference/vector-norm/pitfalls.toml",
+        "reference/vector-norm/pitfalls.py",
+    ):
         assert (course / rel).is_file(), rel
     result = grader("validate", "vector-norm", cwd=course)
     assert result.returncode == 1
-    for rel in ("problems/vector-norm/problem.toml", "problems/vector-norm/statement.md",
-                "problems/vector-norm/stub.py", "problems/vector-norm/cases.toml",
-                "reference/vector-norm/solution.py", "reference/vector-norm/pitfalls.toml",
-                "reference/vector-norm/pitfalls.py"):
+    for rel in (
+        "problems/vector-norm/problem.toml",
+        "problems/vector-norm/statement.md",
+        "problems/vector-norm/stub.py",
+        "problems/vector-norm/cases.toml",
+        "reference/vector-norm/solution.py",
+        "reference/vector-norm/pitfalls.toml",
+        "reference/vector-norm/pitfalls.py",
+    ):
         assert f"{rel}: line " in result.stdout and "placeholder left by `grader new`" in result.stdout, rel
 
 

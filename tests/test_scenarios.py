@@ -41,8 +41,17 @@ def _check_one(job) -> dict:
     slug, path, root = job
     # as a learner at a terminal is graded: workers forked by the check daemon (the hostile
     # suite covers both ways of starting workers)
-    result = run_cli("--root", str(root), "check", slug, "--file", str(path), "--format", "json",
-                     env={"GRADER_DAEMON": "1"})
+    result = run_cli(
+        "--root",
+        str(root),
+        "check",
+        slug,
+        "--file",
+        str(path),
+        "--format",
+        "json",
+        env={"GRADER_DAEMON": "1"},
+    )
     return {path: Verdict(result.json() if result.code != 2 else {}, result.code, result.stderr, alone=True)}
 
 
@@ -52,7 +61,9 @@ def _grade_folder(job) -> dict:
     if result.code == 2:
         return {path: Verdict({}, result.code, result.stderr, alone=False) for path in files.values()}
     by_slug = {p["problem"]: p for p in result.json()["problems"]}
-    return {path: Verdict(by_slug[slug], result.code, result.stderr, alone=False) for slug, path in files.items()}
+    return {
+        path: Verdict(by_slug[slug], result.code, result.stderr, alone=False) for slug, path in files.items()
+    }
 
 
 def _folders(files: list[tuple[str, Path]], root: Path) -> list[tuple[Path, dict]]:
@@ -85,8 +96,15 @@ def graded(request, tmp_path_factory):
     folder of many problems at a time through ``grader grade``; the runner faults, which attack
     their own process, and a file with no other problem's beside it, alone through ``grader check``."""
     selected = " ".join(item.nodeid for item in request.session.items)
-    course = [(p.parent.name, p) for p in SCENARIOS if f"{p.parent.name}/{p.stem}" in selected
-              or (f"named_in_text_output[{p.parent.name}]" in selected and p == _first_pitfall_scenario(p.parent.name))]
+    course = [
+        (p.parent.name, p)
+        for p in SCENARIOS
+        if f"{p.parent.name}/{p.stem}" in selected
+        or (
+            f"named_in_text_output[{p.parent.name}]" in selected
+            and p == _first_pitfall_scenario(p.parent.name)
+        )
+    ]
     course += [(slug, REPO / "reference" / slug / "solution.py") for slug in SLUGS if slug in selected]
     course += [(slug, REPO / "problems" / slug / "stub.py") for slug in SLUGS if slug in selected]
     folders = _folders(course, tmp_path_factory.mktemp("class"))
@@ -199,7 +217,9 @@ def test_unmet_requirement_is_an_entry_in_every_format(tmp_path):
 
     with open(REPO / "problems" / "nnx-state-transform" / "problem.toml", "rb") as fh:
         message = {r["id"]: r["message"] for r in tomllib.load(fh)["requirements"]}["runs-the-model"]
-    report = run_cli("check", "nnx-state-transform", "--file", str(REQUIREMENT_SCENARIO), "--format", "json").json()
+    report = run_cli(
+        "check", "nnx-state-transform", "--file", str(REQUIREMENT_SCENARIO), "--format", "json"
+    ).json()
     entries = {c["id"]: c for c in report["cases"]}
     assert entries["requirement:runs-the-model"]["status"] == "failed"
     assert entries["requirement:runs-the-model"]["message"].startswith(message)
@@ -225,6 +245,9 @@ def test_answer_that_does_no_work_is_told_what_is_missing(graded, path):
     """Not passed, and told why in words: a known mistake's message or an unmet requirement's."""
     report = graded[path].json()
     assert report["status"] != "passed"
-    told = [c for c in report["cases"] if c["status"] != "passed"
-            and (c["pitfall"] is not None or c["id"].startswith("requirement:"))]
+    told = [
+        c
+        for c in report["cases"]
+        if c["status"] != "passed" and (c["pitfall"] is not None or c["id"].startswith("requirement:"))
+    ]
     assert told and all(c["message"] for c in told), [c["message"] for c in report["cases"]]

@@ -36,7 +36,9 @@ def test_expected_outputs_recomputed_when_any_key_changes(course, monkeypatch):
     assert not first.from_cache
     again = trusted.compute_expected(problem(course))
     assert again.from_cache
-    assert trusted.cache_key(problem(course), RunOptions()) == trusted.cache_key(problem(course), RunOptions())
+    assert trusted.cache_key(problem(course), RunOptions()) == trusted.cache_key(
+        problem(course), RunOptions()
+    )
 
     keys = {trusted.cache_key(problem(course), RunOptions())}
     ref = course / "reference" / "scale-by" / "solution.py"
@@ -51,7 +53,7 @@ def test_expected_outputs_recomputed_when_any_key_changes(course, monkeypatch):
     keys.add(trusted.cache_key(problem(course), RunOptions()))
     assert float(trusted.compute_expected(problem(course)).reference["worked-example"].data[0]) == 10.0
 
-    (course / "reference" / "scale-by" / "pitfalls.toml").write_text('format_version = 1\n')
+    (course / "reference" / "scale-by" / "pitfalls.toml").write_text("format_version = 1\n")
     keys.add(trusted.cache_key(problem(course), RunOptions()))
 
     real_versions = engine_cache.stack_versions
@@ -72,19 +74,26 @@ def test_damaged_cache_entry_is_recomputed(course):
 
 # prints which process it is: pid, start time and PID namespace (a worker in a namespace of its
 # own is pid 1 there, so the pid alone does not tell two workers apart)
-SHOWS_PROCESS = ("print('pid', os.getpid(), open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19],"
-                 " os.stat('/proc/self/ns/pid').st_ino)\n")
+SHOWS_PROCESS = (
+    "print('pid', os.getpid(), open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19],"
+    " os.stat('/proc/self/ns/pid').st_ino)\n"
+)
 
 
 def test_warm_workers_are_never_shared(course, tmp_path):
     patcher = tmp_path / "patcher.py"
     patcher.write_text(
-        "import builtins, os\n" + SHOWS_PROCESS +
-        "builtins.len = lambda *a: 0  # would break whoever runs next in this process\n"
-        "def scale_by(x, factor):\n    return x * 0\n")
+        "import builtins, os\n"
+        + SHOWS_PROCESS
+        + "builtins.len = lambda *a: 0  # would break whoever runs next in this process\n"
+        "def scale_by(x, factor):\n    return x * 0\n"
+    )
     correct = tmp_path / "correct.py"
-    correct.write_text("import os\n" + SHOWS_PROCESS +
-                       "def scale_by(x, factor):\n    assert len([1]) == 1\n    return x * factor\n")
+    correct.write_text(
+        "import os\n"
+        + SHOWS_PROCESS
+        + "def scale_by(x, factor):\n    assert len([1]) == 1\n    return x * factor\n"
+    )
     with WorkerPool() as pool:
         options = GradeOptions(run=RunOptions(workers=pool))
         bad = grade_problem(problem(course), patcher, options=options)

@@ -43,8 +43,19 @@ def files(tmp_path_factory) -> Path:
 
 
 def check(files: Path, name: str, *extra: str, env: dict | None = None) -> dict:
-    result = run_cli("--root", str(COURSE), "check", "scale-by", "--file", name, "--format", "json", *extra,
-                     cwd=files, env=env)
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "check",
+        "scale-by",
+        "--file",
+        name,
+        "--format",
+        "json",
+        *extra,
+        cwd=files,
+        env=env,
+    )
     assert result.code == 1, result.stderr
     return result.json()
 
@@ -55,25 +66,40 @@ def assert_refused(report: dict, why: str) -> None:
     assert {c["status"] for c in report["cases"]} == {"error"}
 
 
-@pytest.mark.parametrize("name,why", [
-    ("link.py", "link.py is a symbolic link"),
-    ("dangling.py", "dangling.py is a symbolic link"),
-    ("folder.py", "folder.py is a folder, not a file"),
-    ("pipe.py", "pipe.py is a named pipe (FIFO)"),  # refused without being opened: no hang
-    ("linked-folder/solution.py", "linked-folder is a symbolic link"),  # a link on the way
-    ("big.py", f"big.py is {BIG:,} bytes, more than the 1,048,576 bytes"),
-])
+@pytest.mark.parametrize(
+    "name,why",
+    [
+        ("link.py", "link.py is a symbolic link"),
+        ("dangling.py", "dangling.py is a symbolic link"),
+        ("folder.py", "folder.py is a folder, not a file"),
+        ("pipe.py", "pipe.py is a named pipe (FIFO)"),  # refused without being opened: no hang
+        ("linked-folder/solution.py", "linked-folder is a symbolic link"),  # a link on the way
+        ("big.py", f"big.py is {BIG:,} bytes, more than the 1,048,576 bytes"),
+    ],
+)
 def test_check_file_refuses_what_is_not_a_regular_file(files, name, why):
     assert_refused(check(files, name), why)
 
 
 def test_the_size_limit_is_configurable_by_option_and_environment(files):
     size = len(RIGHT)
-    assert_refused(check(files, "right.py", "--max-file-bytes", str(size - 1)),
-                   f"is {size} bytes, more than the {size - 1} bytes")
-    assert_refused(check(files, "right.py", env={"GRADER_MAX_SUBMISSION_BYTES": "10"}), "more than the 10 bytes")
-    bad = run_cli("--root", str(COURSE), "check", "scale-by", "--file", "right.py",
-                  cwd=files, env={"GRADER_MAX_SUBMISSION_BYTES": "lots"})
+    assert_refused(
+        check(files, "right.py", "--max-file-bytes", str(size - 1)),
+        f"is {size} bytes, more than the {size - 1} bytes",
+    )
+    assert_refused(
+        check(files, "right.py", env={"GRADER_MAX_SUBMISSION_BYTES": "10"}), "more than the 10 bytes"
+    )
+    bad = run_cli(
+        "--root",
+        str(COURSE),
+        "check",
+        "scale-by",
+        "--file",
+        "right.py",
+        cwd=files,
+        env={"GRADER_MAX_SUBMISSION_BYTES": "lots"},
+    )
     assert bad.code == 2 and "GRADER_MAX_SUBMISSION_BYTES must be a whole number" in bad.stderr
     assert "--max-file-bytes" in run_cli("check", "--help", cwd=files).stdout
 
@@ -82,8 +108,17 @@ def test_a_workspace_file_that_links_to_the_reference_is_refused(tmp_path):
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (workspace / "scale-by.py").symlink_to(REFERENCE)
-    result = run_cli("--root", str(COURSE), "--workspace", str(workspace), "check", "scale-by", "--format", "json",
-                     cwd=tmp_path)
+    result = run_cli(
+        "--root",
+        str(COURSE),
+        "--workspace",
+        str(workspace),
+        "check",
+        "scale-by",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
     assert result.code == 1
     assert_refused(result.json(), "is a symbolic link")
 
@@ -103,8 +138,23 @@ def klass(tmp_path_factory) -> tuple[Path, dict, str]:
     os.mkfifo(root / "dave" / "scale-by.py")
     (root / "erin" / "scale-by.py").write_text(RIGHT + "#" * 5000)
     (root / "frank").symlink_to(honest)  # the learner folder itself is a link
-    result = run_cli("--root", str(GRADE_COURSE), "grade", "--many", "class", "--problems", "scale-by",
-                     "--max-file-bytes", "4096", "--output", "book", "--min-score", "0", cwd=work, timeout=600)
+    result = run_cli(
+        "--root",
+        str(GRADE_COURSE),
+        "grade",
+        "--many",
+        "class",
+        "--problems",
+        "scale-by",
+        "--max-file-bytes",
+        "4096",
+        "--output",
+        "book",
+        "--min-score",
+        "0",
+        cwd=work,
+        timeout=600,
+    )
     assert result.code == 0, result.stderr + result.stdout
     book = json.loads((work / "book" / "gradebook.json").read_text())
     return work, {row["learner"]: row for row in book["learners"]}, result.stdout
@@ -120,11 +170,25 @@ def test_grade_many_refuses_links_folders_pipes_and_big_files(klass):
 
 def test_grade_dir_says_why_a_file_or_the_folder_is_refused(klass):
     work, _, _ = klass
-    expected = {"bob": "class/bob/scale-by.py is a symbolic link", "frank": "class/frank is a symbolic link",
-                "erin": "more than the 4,096 bytes"}
+    expected = {
+        "bob": "class/bob/scale-by.py is a symbolic link",
+        "frank": "class/frank is a symbolic link",
+        "erin": "more than the 4,096 bytes",
+    }
     for name, why in expected.items():
-        result = run_cli("--root", str(GRADE_COURSE), "grade", f"class/{name}", "--problems", "scale-by",
-                         "--max-file-bytes", "4096", "--format", "json", cwd=work)
+        result = run_cli(
+            "--root",
+            str(GRADE_COURSE),
+            "grade",
+            f"class/{name}",
+            "--problems",
+            "scale-by",
+            "--max-file-bytes",
+            "4096",
+            "--format",
+            "json",
+            cwd=work,
+        )
         assert result.code == 1, result.stderr
         problem = result.json()["problems"][0]
         assert problem["status"] == "error" and why in problem["message"], problem["message"]
@@ -139,6 +203,7 @@ def test_grade_dir_given_as_a_link_is_refused_and_named_after_the_link(klass):
 
 
 # ---------------------------------------------------------------- the reader itself
+
 
 def test_read_file_reads_through_the_descriptor_it_checked(tmp_path, monkeypatch):
     (tmp_path / "a.py").write_bytes(b"x = 1\n")
@@ -198,8 +263,13 @@ _KINDS = ("file", "link", "folder", "pipe", "missing", "big")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.binary(min_size=1, max_size=16).filter(lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b"..")),
-       st.sampled_from(_KINDS), st.binary(max_size=64))
+@given(
+    st.binary(min_size=1, max_size=16).filter(
+        lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b"..")
+    ),
+    st.sampled_from(_KINDS),
+    st.binary(max_size=64),
+)
 def test_read_file_only_ever_returns_the_bytes_of_a_regular_file(tmp_path, name, kind, data):
     folder = tmp_path / "f"
     shutil.rmtree(folder, ignore_errors=True)

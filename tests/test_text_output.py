@@ -49,42 +49,90 @@ def failed_result() -> ProblemResult:
     m = compare_tree(expected, received, 1e-5, 1e-6)
     hidden = compare_tree(arr([0.0, 0.0]), arr([0.25, 0.0]), 1e-5, 1e-6)
     cases = [
-        CaseResult("worked-example", "visible", CaseStatus.FAILED, mismatch_message(m), mismatch=m,
-                   pitfall="kernel-not-zeroed", pitfall_message=ZEROED,
-                   inputs={"seed": 0.0, "x": np.array([1.0, 2.0, 3.0], np.float32)},
-                   expected=expected, received=received),
+        CaseResult(
+            "worked-example",
+            "visible",
+            CaseStatus.FAILED,
+            mismatch_message(m),
+            mismatch=m,
+            pitfall="kernel-not-zeroed",
+            pitfall_message=ZEROED,
+            inputs={"seed": 0.0, "x": np.array([1.0, 2.0, 3.0], np.float32)},
+            expected=expected,
+            received=received,
+        ),
         CaseResult("single-layer", "visible", CaseStatus.PASSED, "passed"),
-        CaseResult("deep-stack", "hidden", CaseStatus.FAILED, mismatch_message(hidden, reveal=False),
-                   mismatch=hidden, pitfall="kernel-not-zeroed",
-                   pitfall_message=ZEROED),
+        CaseResult(
+            "deep-stack",
+            "hidden",
+            CaseStatus.FAILED,
+            mismatch_message(hidden, reveal=False),
+            mismatch=hidden,
+            pitfall="kernel-not-zeroed",
+            pitfall_message=ZEROED,
+        ),
     ]
-    return ProblemResult("nnx-surgery-zero-layer", "Zero the last layer's kernel", overall_status(cases, False),
-                         cases, diagnoses=diagnose(cases), notes=[Note("DeprecationWarning: '.value' access is now deprecated.",
-                                            "workspace/nnx-surgery-zero-layer.py:12")],
-                         stdout="debug: building the model\n")
+    return ProblemResult(
+        "nnx-surgery-zero-layer",
+        "Zero the last layer's kernel",
+        overall_status(cases, False),
+        cases,
+        diagnoses=diagnose(cases),
+        notes=[
+            Note(
+                "DeprecationWarning: '.value' access is now deprecated.",
+                "workspace/nnx-surgery-zero-layer.py:12",
+            )
+        ],
+        stdout="debug: building the model\n",
+    )
 
 
 def error_result() -> ProblemResult:
-    err = ErrorInfo("TypeError", "'float' object cannot be interpreted as an integer",
-                    (TraceFrame("workspace/p.py", 9, "zero_last_layer_kernel", "for i in range(num_layers):"),),
-                    hint="Scalar inputs arrive as Python floats (3 arrives as 3.0): cast with int(...) before range() or indexing.")
-    cases = [CaseResult(cid, vis, CaseStatus.ERROR, "TypeError: 'float' object cannot be interpreted as an integer",
-                        error=err) for cid, vis in (("worked-example", "visible"), ("deep-stack", "hidden"))]
-    return ProblemResult("nnx-surgery-zero-layer", "Zero the last layer's kernel", overall_status(cases, False), cases,
-                         diagnoses=diagnose(cases))
+    err = ErrorInfo(
+        "TypeError",
+        "'float' object cannot be interpreted as an integer",
+        (TraceFrame("workspace/p.py", 9, "zero_last_layer_kernel", "for i in range(num_layers):"),),
+        hint="Scalar inputs arrive as Python floats (3 arrives as 3.0): cast with int(...) before range() or indexing.",
+    )
+    cases = [
+        CaseResult(
+            cid,
+            vis,
+            CaseStatus.ERROR,
+            "TypeError: 'float' object cannot be interpreted as an integer",
+            error=err,
+        )
+        for cid, vis in (("worked-example", "visible"), ("deep-stack", "hidden"))
+    ]
+    return ProblemResult(
+        "nnx-surgery-zero-layer",
+        "Zero the last layer's kernel",
+        overall_status(cases, False),
+        cases,
+        diagnoses=diagnose(cases),
+    )
 
 
 def not_implemented_result() -> ProblemResult:
     err = ErrorInfo("NotImplementedError", "", not_implemented=True)
     cases = [CaseResult("worked-example", "visible", CaseStatus.ERROR, "not implemented yet", error=err)]
-    return ProblemResult("nnx-surgery-replace", "Overwrite a kernel", overall_status(cases, False), cases,
-                         message="replace_kernel is not implemented yet: replace `raise NotImplementedError` with your solution.")
+    return ProblemResult(
+        "nnx-surgery-replace",
+        "Overwrite a kernel",
+        overall_status(cases, False),
+        cases,
+        message="replace_kernel is not implemented yet: replace `raise NotImplementedError` with your solution.",
+    )
 
 
 def passed_result() -> ProblemResult:
-    cases = [CaseResult(f"case-{i}", "hidden" if i else "visible", CaseStatus.PASSED, "passed") for i in range(3)]
-    return ProblemResult("nnx-surgery-replace", "Overwrite a kernel", overall_status(cases, False), cases,
-                         only_visible=False)
+    cases = [
+        CaseResult(f"case-{i}", "hidden" if i else "visible", CaseStatus.PASSED, "passed") for i in range(3)
+    ]
+    return ProblemResult(
+        "nnx-surgery-replace", "Overwrite a kernel", overall_status(cases, False), cases, only_visible=False
+    )
 
 
 SCENARIOS = {

@@ -40,8 +40,9 @@ def running():
 
 def grader(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
     env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 def copy_course(tmp_path: Path) -> Path:
@@ -66,6 +67,7 @@ P, R = f"problems/{SLUG}", f"reference/{SLUG}"
 
 # ---------------------------------------------------------------- the good fixture
 
+
 @pytest.fixture(scope="module")
 def good_report(running):
     return check_problem(SLUG, GOOD, running)
@@ -86,6 +88,7 @@ def test_equivalent_pitfall_that_no_case_catches_is_a_note(good_report):
 
 
 # ---------------------------------------------------------------- one broken copy per breakage
+
 
 def _unknown_key(c):
     edit(c, f"{P}/problem.toml", 'difficulty = "easy"', 'difficulty = "easy"\ncolour = "red"')
@@ -142,13 +145,26 @@ STATIC = {
     "stub signature": (_stub_signature, f"{P}/stub.py", "def scale", "takes (x, k)"),
     "reference signature": (_reference_signature, f"{R}/solution.py", "def scale", "takes (factor, x)"),
     "pitfall signature": (_pitfall_signature, f"{R}/pitfalls.py", "def factor_squared", "takes (x)"),
-    "pitfall function missing": (_pitfall_function_missing, f"{R}/pitfalls.py", "def ignore_factor",
-                                 "no top-level function 'ignore_factor'"),
+    "pitfall function missing": (
+        _pitfall_function_missing,
+        f"{R}/pitfalls.py",
+        "def ignore_factor",
+        "no top-level function 'ignore_factor'",
+    ),
     "duplicate case id": (_duplicate_case_id, f"{P}/cases.toml", "cases[2].id", "used twice"),
     "no visible case": (_no_visible_case, f"{P}/cases.toml", "cases", "no visible case"),
-    "input of wrong kind": (_input_of_wrong_kind, f"{P}/cases.toml", "cases[worked-example].inputs.factor",
-                            "must be a number"),
-    "placeholder left": (_placeholder_left, f"{P}/statement.md", "line 3", "placeholder left by `grader new`"),
+    "input of wrong kind": (
+        _input_of_wrong_kind,
+        f"{P}/cases.toml",
+        "cases[worked-example].inputs.factor",
+        "must be a number",
+    ),
+    "placeholder left": (
+        _placeholder_left,
+        f"{P}/statement.md",
+        "line 3",
+        "placeholder left by `grader new`",
+    ),
     "missing statement": (_missing_statement, f"{P}/statement.md", "", "file is missing"),
 }
 
@@ -179,19 +195,32 @@ def _stub_passes(c):
 
 
 def _reference_raises(c):
-    edit(c, f"{R}/solution.py", "    return", "    if jnp.ndim(x) == 2:\n        raise ValueError('no matrices')\n    return")
+    edit(
+        c,
+        f"{R}/solution.py",
+        "    return",
+        "    if jnp.ndim(x) == 2:\n        raise ValueError('no matrices')\n    return",
+    )
 
 
 def _nondeterministic(c):
-    edit(c, f"{R}/solution.py", "import jax.numpy as jnp",
-         "import os\n\nimport jax.numpy as jnp")
-    edit(c, f"{R}/solution.py", "return jnp.asarray(x) * factor",
-         "return jnp.asarray(x) * factor + int.from_bytes(os.urandom(4), 'little') / 2**32")
+    edit(c, f"{R}/solution.py", "import jax.numpy as jnp", "import os\n\nimport jax.numpy as jnp")
+    edit(
+        c,
+        f"{R}/solution.py",
+        "return jnp.asarray(x) * factor",
+        "return jnp.asarray(x) * factor + int.from_bytes(os.urandom(4), 'little') / 2**32",
+    )
 
 
 def _pitfall_not_caught(c):
-    edit(c, f"{R}/pitfalls.py", "def copies_result", "def clips_huge(x, factor):\n"
-         "    return jnp.clip(jnp.asarray(x), -1e6, 1e6) * factor\n\n\ndef copies_result")
+    edit(
+        c,
+        f"{R}/pitfalls.py",
+        "def copies_result",
+        "def clips_huge(x, factor):\n"
+        "    return jnp.clip(jnp.asarray(x), -1e6, 1e6) * factor\n\n\ndef copies_result",
+    )
     with open(c / R / "pitfalls.toml", "a") as fh:
         fh.write('\n[[pitfalls]]\nid = "clips-huge"\nmessage = "Clipped."\nfunction = "clips_huge"\n')
 
@@ -202,21 +231,41 @@ def _pitfall_caught_only_by_visible_case(c):
 
 
 def _equivalent_but_caught(c):
-    edit(c, f"{R}/pitfalls.toml", 'function = "ignores_factor"',
-         'function = "ignores_factor"\nequivalent = "Scaling changes nothing."')
+    edit(
+        c,
+        f"{R}/pitfalls.toml",
+        'function = "ignores_factor"',
+        'function = "ignores_factor"\nequivalent = "Scaling changes nothing."',
+    )
 
 
 RUNS = {
     "stub passes": (_stub_passes, f"{P}/stub.py", "def scale", "passes every case"),
     "reference fails its own case": (_reference_raises, f"{R}/solution.py", "cases[matrix]", "no matrices"),
-    "nondeterministic reference": (_nondeterministic, f"{R}/solution.py", "cases[worked-example]",
-                                   "different outputs"),
-    "pitfall not caught": (_pitfall_not_caught, f"{R}/pitfalls.toml", "pitfalls[clips-huge]",
-                           "pitfall 'clips-huge' is not caught by any hidden case"),
-    "pitfall caught only by a visible case": (_pitfall_caught_only_by_visible_case, f"{R}/pitfalls.toml",
-                                              "pitfalls[ignores-factor]", "only by visible case 'worked-example'"),
-    "equivalent pitfall that a case catches": (_equivalent_but_caught, f"{R}/pitfalls.toml",
-                                               "pitfalls[ignores-factor].equivalent", "is marked equivalent"),
+    "nondeterministic reference": (
+        _nondeterministic,
+        f"{R}/solution.py",
+        "cases[worked-example]",
+        "different outputs",
+    ),
+    "pitfall not caught": (
+        _pitfall_not_caught,
+        f"{R}/pitfalls.toml",
+        "pitfalls[clips-huge]",
+        "pitfall 'clips-huge' is not caught by any hidden case",
+    ),
+    "pitfall caught only by a visible case": (
+        _pitfall_caught_only_by_visible_case,
+        f"{R}/pitfalls.toml",
+        "pitfalls[ignores-factor]",
+        "only by visible case 'worked-example'",
+    ),
+    "equivalent pitfall that a case catches": (
+        _equivalent_but_caught,
+        f"{R}/pitfalls.toml",
+        "pitfalls[ignores-factor].equivalent",
+        "is marked equivalent",
+    ),
 }
 
 
@@ -232,6 +281,7 @@ def test_breakage_found_by_running_code(name, tmp_path, running):
 
 
 # ---------------------------------------------------------------- the command
+
 
 def test_cli_reports_file_field_and_exits_1_on_errors(tmp_path):
     course = copy_course(tmp_path)
@@ -277,10 +327,12 @@ def test_whole_repository_validates(running):
 
 # ---------------------------------------------------------------- cheat probes, worlds, requirements
 
+
 def _constant_answer(c):
     """The fixture turned into a problem whose reference does no work: it returns ones."""
-    (c / R / "solution.py").write_text("import jax.numpy as jnp\n\n\ndef scale(x, factor):\n"
-                                       "    return jnp.ones_like(jnp.asarray(x))\n")
+    (c / R / "solution.py").write_text(
+        "import jax.numpy as jnp\n\n\ndef scale(x, factor):\n    return jnp.ones_like(jnp.asarray(x))\n"
+    )
     (c / R / "pitfalls.toml").write_text("format_version = 1\n")
     (c / R / "pitfalls.py").unlink()
 
@@ -290,7 +342,9 @@ def test_constant_answer_fails_validate_with_the_probe_named(tmp_path, running):
     _constant_answer(course)
     findings = validate_problem(SLUG, course, running)
     errors = [f for f in findings if f.severity == "error"]
-    assert [(f.file, f.field) for f in errors] == [(f"{P}/cases.toml", "probes[ones]")], [str(f) for f in findings]
+    assert [(f.file, f.field) for f in errors] == [(f"{P}/cases.toml", "probes[ones]")], [
+        str(f) for f in findings
+    ]
     assert "an all-ones answer passes every case: the output does not depend on the work" in errors[0].message
 
 
@@ -298,7 +352,8 @@ def test_constant_answer_accepted_with_a_reason_passes_with_a_note(tmp_path, run
     course = copy_course(tmp_path)
     _constant_answer(course)
     (course / R / "pitfalls.toml").write_text(
-        'format_version = 1\n\n[[accepted_probes]]\nid = "ones"\nreason = "The task asks for ones."\n')
+        'format_version = 1\n\n[[accepted_probes]]\nid = "ones"\nreason = "The task asks for ones."\n'
+    )
     findings = validate_problem(SLUG, course, running)
     assert [f for f in findings if f.severity == "error"] == [], [str(f) for f in findings]
     notes = [f for f in findings if f.severity == "note"]
@@ -322,17 +377,31 @@ def _accept_an_unknown_probe(c):
 
 def _requirement_nobody_meets(c):
     with open(c / P / "problem.toml", "a") as fh:
-        fh.write('\n[[requirements]]\nid = "uses-nnx"\nmessage = "Use an nnx.Linear."\n'
-                 'any_of = [{ seen = ["nnx.Linear"] }]\n')
+        fh.write(
+            '\n[[requirements]]\nid = "uses-nnx"\nmessage = "Use an nnx.Linear."\n'
+            'any_of = [{ seen = ["nnx.Linear"] }]\n'
+        )
 
 
 PROBE_AND_REQUIREMENT_RUNS = {
-    "accepted probe that a case catches": (_accept_a_caught_probe, f"{R}/pitfalls.toml",
-                                           "accepted_probes[zeros]", "case 'worked-example' catches it"),
-    "accepted probe that does not exist": (_accept_an_unknown_probe, f"{R}/pitfalls.toml",
-                                           "accepted_probes[0].id", "no probe 'twos'"),
-    "requirement the reference does not meet": (_requirement_nobody_meets, f"{P}/problem.toml",
-                                                "requirements[uses-nnx]", "the reference does not meet"),
+    "accepted probe that a case catches": (
+        _accept_a_caught_probe,
+        f"{R}/pitfalls.toml",
+        "accepted_probes[zeros]",
+        "case 'worked-example' catches it",
+    ),
+    "accepted probe that does not exist": (
+        _accept_an_unknown_probe,
+        f"{R}/pitfalls.toml",
+        "accepted_probes[0].id",
+        "no probe 'twos'",
+    ),
+    "requirement the reference does not meet": (
+        _requirement_nobody_meets,
+        f"{P}/problem.toml",
+        "requirements[uses-nnx]",
+        "the reference does not meet",
+    ),
 }
 
 
@@ -342,12 +411,21 @@ def _unknown_event(c):
 
 
 def _unknown_world(c):
-    edit(c, f"{P}/cases.toml", 'id = "matrix"\nvisibility = "hidden"',
-         'id = "matrix"\nvisibility = "hidden"\nworld = "upside-down"')
+    edit(
+        c,
+        f"{P}/cases.toml",
+        'id = "matrix"\nvisibility = "hidden"',
+        'id = "matrix"\nvisibility = "hidden"\nworld = "upside-down"',
+    )
 
 
 def _world_on_visible_case(c):
-    edit(c, f"{P}/cases.toml", 'visibility = "visible"', 'visibility = "visible"\nworld = "nnx-linear-random-bias"')
+    edit(
+        c,
+        f"{P}/cases.toml",
+        'visibility = "visible"',
+        'visibility = "visible"\nworld = "nnx-linear-random-bias"',
+    )
 
 
 def _bad_statement_value(c):
@@ -355,13 +433,25 @@ def _bad_statement_value(c):
 
 
 WORLD_AND_REQUIREMENT_FILES = {
-    "unknown event in a requirement": (_unknown_event, f"{P}/problem.toml", "requirements[0].any_of[0].seen",
-                                       "unknown event 'nnx.Dense'"),
+    "unknown event in a requirement": (
+        _unknown_event,
+        f"{P}/problem.toml",
+        "requirements[0].any_of[0].seen",
+        "unknown event 'nnx.Dense'",
+    ),
     "unknown world": (_unknown_world, f"{P}/cases.toml", "cases[2].world", "unknown world 'upside-down'"),
-    "world on a visible case": (_world_on_visible_case, f"{P}/cases.toml", "cases[worked-example].world",
-                                "only hidden cases may change the world"),
-    "statement value that is not a number": (_bad_statement_value, f"{P}/problem.toml", "statement_values[0]",
-                                             "must be a number"),
+    "world on a visible case": (
+        _world_on_visible_case,
+        f"{P}/cases.toml",
+        "cases[worked-example].world",
+        "only hidden cases may change the world",
+    ),
+    "statement value that is not a number": (
+        _bad_statement_value,
+        f"{P}/problem.toml",
+        "statement_values[0]",
+        "must be a number",
+    ),
 }
 
 
@@ -370,7 +460,9 @@ def test_world_and_requirement_breakage_found_by_reading_files(name, tmp_path):
     change, file, field, words = WORLD_AND_REQUIREMENT_FILES[name]
     course = copy_course(tmp_path)
     change(course)
-    errors = [f for f in validate_problem(SLUG, course, ValidateOptions(run_code=False)) if f.severity == "error"]
+    errors = [
+        f for f in validate_problem(SLUG, course, ValidateOptions(run_code=False)) if f.severity == "error"
+    ]
     assert (file, field) in where(errors), [str(f) for f in errors]
     assert any(words in f.message for f in errors if (f.file, f.field) == (file, field))
 

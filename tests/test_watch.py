@@ -40,8 +40,11 @@ def course(tmp_path):
     for part in ("problems", "reference"):
         shutil.copytree(root / part / "scale-by", root / part / "scale-again")
     toml = root / "problems" / "scale-again" / "problem.toml"
-    toml.write_text(toml.read_text().replace('title = "Scale an array"', 'title = "Scale it again"')
-                    .replace("position = 1", "position = 2"))
+    toml.write_text(
+        toml.read_text()
+        .replace('title = "Scale an array"', 'title = "Scale it again"')
+        .replace("position = 1", "position = 2")
+    )
     return root
 
 
@@ -56,8 +59,15 @@ class Pty:
         env.pop("COLUMNS", None)
         env.pop("LINES", None)
         self.proc = subprocess.Popen(
-            args, stdin=self.slave, stdout=self.slave, stderr=self.slave, cwd=cwd, env=env,
-            start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+            args,
+            stdin=self.slave,
+            stdout=self.slave,
+            stderr=self.slave,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+        )
         self.term = fdpexpect.fdspawn(self.master, timeout=60, encoding="utf-8")
 
     def expect(self, pattern: str, timeout: float = 60) -> str:
@@ -84,8 +94,11 @@ class Pty:
 
 def watch(root: Path, *args: str, **kw) -> Pty:
     ws = root / "workspace"
-    return Pty([sys.executable, "-m", "grader", "--root", str(root), "--workspace", str(ws), "watch", *args],
-               cwd=root, **kw)
+    return Pty(
+        [sys.executable, "-m", "grader", "--root", str(root), "--workspace", str(ws), "watch", *args],
+        cwd=root,
+        **kw,
+    )
 
 
 def save(path: Path, text: str) -> None:
@@ -153,7 +166,9 @@ def test_watch_checks_each_save_and_every_key_does_what_the_footer_says(course):
         t.expect("[y/N]")
         t.term.send("y")
         t.expect("Restored scale-again.py from the stub.")
-        assert (ws / "scale-again.py").read_text() == (course / "problems" / "scale-again" / "stub.py").read_text()
+        assert (ws / "scale-again.py").read_text() == (
+            course / "problems" / "scale-again" / "stub.py"
+        ).read_text()
 
         t.term.send("p")
         t.expect("Checking scale-by")  # moving to a problem checks its file
@@ -231,6 +246,7 @@ def test_the_terminal_is_restored_when_the_loop_crashes():
 
 # ---------------------------------------------------------------- the loop, without a terminal
 
+
 def _result(slug: str, status: ProblemStatus) -> ProblemResult:
     return ProblemResult(slug=slug, title="", status=status, cases=[])
 
@@ -241,7 +257,9 @@ def test_the_newest_save_wins_and_no_check_starts_while_one_runs(course, tmp_pat
     opening = loop.check_on_open()
     assert opening is not None and not opening.record  # the untouched stub: shown, not counted
     loop.on_graded(opening, _result("scale-by", ProblemStatus.NOT_IMPLEMENTED))
-    assert loop.result.status is ProblemStatus.NOT_IMPLEMENTED and "attempts" not in ws.problem_state("scale-by")
+    assert loop.result.status is ProblemStatus.NOT_IMPLEMENTED and "attempts" not in ws.problem_state(
+        "scale-by"
+    )
     assert loop.on_saved({loop.path}) is None  # the stub again: checked already
     save(loop.path, WRONG)
     first = loop.on_saved({loop.path})
@@ -310,11 +328,14 @@ def test_quitting_records_the_check_in_flight_first(course, tmp_path, monkeypatc
     import threading
 
     from grader.interactive import watch as watch_module
+
     ws = Workspace(tmp_path / "ws")
     loop = WatchLoop.open(load_catalogue(course).problems, ws)
     request = loop.on_key("c")
     events: queue.Queue = queue.Queue()
-    threading.Timer(0.3, events.put, [("graded", (request, _result("scale-by", ProblemStatus.PASSED), ""))]).start()
+    threading.Timer(
+        0.3, events.put, [("graded", (request, _result("scale-by", ProblemStatus.PASSED), ""))]
+    ).start()
     watch_module._finish_running(loop, events)
     assert loop.running is None and ws.problem_state("scale-by")["status"] == "passed"
     # a check that does not end in time is left behind, unrecorded

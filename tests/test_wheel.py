@@ -23,16 +23,26 @@ REPO = Path(__file__).resolve().parents[1]
 SLUG = "nnx-list-basics"
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
+def run(
+    command: list[str], cwd: Path, env: dict[str, str], timeout: int = 900
+) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def clean_env(bin_dir: Path, cache: Path) -> dict[str, str]:
     """The environment of a user who installed the wheel: nothing points at this repository."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "GRADER_ROOT", "GRADER_WORKSPACE", "VIRTUAL_ENV", "PYTHONHOME")}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", GRADER_CACHE_DIR=str(cache),
-               GRADER_DAEMON="0", NO_COLOR="1", COLUMNS="200")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "GRADER_ROOT", "GRADER_WORKSPACE", "VIRTUAL_ENV", "PYTHONHOME")
+    }
+    env.update(
+        PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        GRADER_CACHE_DIR=str(cache),
+        GRADER_DAEMON="0",
+        NO_COLOR="1",
+        COLUMNS="200",
+    )
     return env
 
 
@@ -45,15 +55,21 @@ def installed(tmp_path_factory):
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPO / name, source / name)
     shutil.copytree(REPO / "grader", source / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(source), "-w", str(base / "dist")],
-                cwd=base, env=dict(os.environ))
+    built = run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(source), "-w", str(base / "dist")],
+        cwd=base,
+        env=dict(os.environ),
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = (base / "dist").glob("*.whl")
     venv.EnvBuilder(with_pip=True, clear=True).create(base / "env")
     bin_dir = base / "env" / "bin"
     env = clean_env(bin_dir, base / "cache")
-    done = run([str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
-               cwd=base, env=env)
+    done = run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
+        cwd=base,
+        env=env,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     outside = base / "elsewhere"
     outside.mkdir()
@@ -65,8 +81,11 @@ def test_wheel_holds_every_module_and_the_course_files(installed):
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "grader").rglob("*.py")}
     assert modules - names == set()
-    data = {p.relative_to(REPO).as_posix() for p in (REPO / "grader" / "authoring" / "course_files").rglob("*")
-            if p.is_file()}
+    data = {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / "grader" / "authoring" / "course_files").rglob("*")
+        if p.is_file()
+    }
     assert data and data - names == set()
     assert not any(n.startswith(("problems/", "reference/", "tests/")) for n in names)
 
@@ -87,12 +106,26 @@ def test_help_list_and_check_from_outside_the_repository(installed):
     listed = run([grader, "--root", str(REPO), "list"], outside, env)
     assert listed.returncode == 0, listed.stderr
     assert SLUG in listed.stdout and "0/20 solved" in listed.stdout
-    passed = run([grader, "--root", str(REPO), "check", SLUG, "--file", str(REPO / "reference" / SLUG / "solution.py")],
-                 outside, env)
+    passed = run(
+        [
+            grader,
+            "--root",
+            str(REPO),
+            "check",
+            SLUG,
+            "--file",
+            str(REPO / "reference" / SLUG / "solution.py"),
+        ],
+        outside,
+        env,
+    )
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "PASSED" in passed.stdout
-    stub = run([grader, "--root", str(REPO), "check", SLUG, "--file", str(REPO / "problems" / SLUG / "stub.py")],
-               outside, env)
+    stub = run(
+        [grader, "--root", str(REPO), "check", SLUG, "--file", str(REPO / "problems" / SLUG / "stub.py")],
+        outside,
+        env,
+    )
     assert stub.returncode == 1, stub.stdout + stub.stderr
     assert "NOT IMPLEMENTED" in stub.stdout
 

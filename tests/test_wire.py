@@ -55,11 +55,14 @@ def test_frames_split_across_reads():
     assert header["event"] == "x" and bufs == [b"abc"]
 
 
-@pytest.mark.parametrize("data", [
-    b"XXXX\x00\x00\x00\x02{}",  # bad magic
-    b"GRDR\x00\x00\x00\x02{}",  # header without buffer sizes
-    b"GRDR\x00\x00\x00\x05nope!",  # not JSON
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"XXXX\x00\x00\x00\x02{}",  # bad magic
+        b"GRDR\x00\x00\x00\x02{}",  # header without buffer sizes
+        b"GRDR\x00\x00\x00\x05nope!",  # not JSON
+    ],
+)
 def test_malformed_frames_refused(data):
     with pytest.raises(wire.WireError):
         wire.FrameReader(1 << 20).feed(data)

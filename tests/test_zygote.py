@@ -27,7 +27,8 @@ SHOWS_ITSELF = (
     "    except OSError:\n        return 'gone'\n"
     "print('fds', ' '.join(link(f) for f in os.listdir('/proc/self/fd')))\n"
     "print('home', os.environ.get('HOME'), 'cwd', os.getcwd())\n"
-    "def scale_by(x, factor):\n    return x * factor\n")
+    "def scale_by(x, factor):\n    return x * factor\n"
+)
 LOOPS = "def scale_by(x, factor):\n    while True:\n        pass\n"
 
 
@@ -75,7 +76,9 @@ def test_each_run_gets_a_new_process_from_the_same_zygote(problem, pool, tmp_pat
 def test_a_forked_worker_that_overruns_is_stopped_and_gone(problem, pool, tmp_path):
     solution = tmp_path / "loops.py"
     solution.write_text("import os\nprint('pid', os.getpid(), 'cwd', os.getcwd())\n" + LOOPS)
-    result = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(workers=pool), case_seconds=1.0))
+    result = grade_problem(
+        problem, solution, options=GradeOptions(run=RunOptions(workers=pool), case_seconds=1.0)
+    )
     assert result.status is ProblemStatus.TIMEOUT
     # no process of that run is left: none runs with its (removed) scratch folder as HOME
     scratch = _field(result.stdout, "cwd")
@@ -99,18 +102,24 @@ def test_a_dead_zygote_is_replaced(problem, tmp_path):
 
 def test_cases_spread_over_two_workers_give_the_same_report_as_one(problem, pool, tmp_path):
     solution = tmp_path / "prints.py"
-    solution.write_text("import os\nprint('loaded in', os.getpid())\n"
-                        "def scale_by(x, factor):\n    print('called with shape', x.shape, 'in', os.getpid())\n"
-                        "    return x * factor if x.ndim == 1 else x\n")
+    solution.write_text(
+        "import os\nprint('loaded in', os.getpid())\n"
+        "def scale_by(x, factor):\n    print('called with shape', x.shape, 'in', os.getpid())\n"
+        "    return x * factor if x.ndim == 1 else x\n"
+    )
     one = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(workers=pool)))
     two = grade_problem(problem, solution, options=GradeOptions(run=RunOptions(workers=pool, spread=2)))
-    assert [(c.id, c.status, c.message) for c in two.cases] == [(c.id, c.status, c.message) for c in one.cases]
+    assert [(c.id, c.status, c.message) for c in two.cases] == [
+        (c.id, c.status, c.message) for c in one.cases
+    ]
     assert two.status is one.status is ProblemStatus.FAILED  # the matrix cases fail
     # the import's output once, then the visible calls' output; the hidden cases ran in a
     # process of their own, whose output is never shown (it could hold their inputs)
     assert two.stdout.count("loaded in") == 1
+
     def calls(result):
         return [line.split(" in ")[0] for line in result.stdout.splitlines() if line.startswith("called")]
+
     visible = [c for c in problem.cases() if not c.hidden]
     assert calls(two) == calls(one) and len(calls(two)) == len(visible)
     assert all(any("hidden cases ran is not shown" in n.message for n in r.notes) for r in (one, two))

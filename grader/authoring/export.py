@@ -36,8 +36,14 @@ class Exported:
     files: tuple[Path, ...] = ()  # the repository files written around problems/
 
 
-def export_student(root: Path, outdir: Path, force: bool = False, options: RunOptions = RunOptions(),
-                   progress=None, workflow: bool = True) -> Exported:
+def export_student(
+    root: Path,
+    outdir: Path,
+    force: bool = False,
+    options: RunOptions = RunOptions(),
+    progress=None,
+    workflow: bool = True,
+) -> Exported:
     """Write the learner repository of the course at ``root`` into ``outdir``: the problems, the
     grader's wheel with a requirements.txt, a README, workspace/ and (with ``workflow``) a GitHub
     workflow grading workspace/ on the visible cases."""
@@ -82,8 +88,14 @@ def _export_problem(problem: Problem, dest: Path, options: RunOptions) -> int:
         shutil.copyfile(path, dest / path.name)
     (dest / "cases.toml").write_text(visible_cases_toml(visible), encoding="utf-8")
     # one dict value: its items are the per-case specs, all indexing one buffer list
-    spec, buffers = wire.encode_value({c.id: expected.reference[c.id] for c in visible}, wire.classify_decoded, 1 << 40)
-    published = {"format_version": EXPECTED_FORMAT, "outputs": spec["items"], "buffers": [b.hex() for b in buffers]}
+    spec, buffers = wire.encode_value(
+        {c.id: expected.reference[c.id] for c in visible}, wire.classify_decoded, 1 << 40
+    )
+    published = {
+        "format_version": EXPECTED_FORMAT,
+        "outputs": spec["items"],
+        "buffers": [b.hex() for b in buffers],
+    }
     (dest / "expected.json").write_text(json.dumps(published), encoding="utf-8")
     return len(visible)
 
@@ -92,8 +104,13 @@ def visible_cases_toml(cases) -> str:
     """cases.toml text holding exactly these cases, inputs written back as TOML."""
     lines = ["format_version = 1", ""]
     for case in cases:
-        lines += ["[[cases]]", f"id = {_toml(case.id)}", f"visibility = {_toml(case.visibility)}",
-                  f"points = {_toml(case.points)}", "[cases.inputs]"]
+        lines += [
+            "[[cases]]",
+            f"id = {_toml(case.id)}",
+            f"visibility = {_toml(case.visibility)}",
+            f"points = {_toml(case.points)}",
+            "[cases.inputs]",
+        ]
         lines += [f"{name} = {_toml(value)}" for name, value in case.inputs.items()]
         lines.append("")
     return "\n".join(lines)
@@ -111,4 +128,3 @@ def _toml(value) -> str:
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
-

@@ -53,8 +53,10 @@ def course_to_copy(root: Path | None = None) -> Path:
         return Path(os.environ["GRADER_ROOT"]).resolve()
     bundled = bundled_root()
     if bundled is None:
-        raise InitError("this grader is installed without the bundled course; pass the folder of a clone "
-                        "of its repository with --root DIR (or GRADER_ROOT=DIR) to copy its problems")
+        raise InitError(
+            "this grader is installed without the bundled course; pass the folder of a clone "
+            "of its repository with --root DIR (or GRADER_ROOT=DIR) to copy its problems"
+        )
     return bundled
 
 
@@ -88,7 +90,9 @@ def init_course(folder: Path, copy_from: Path | None = None) -> NewCourse:
     requirements = folder / "requirements.txt"
     requirements.write_text(requirements_text(f"./{VENDOR}/{wheel.name}"), encoding="utf-8")
     written = [wheel, requirements]
-    written += [_write_course_file(name, folder / target, folder.name) for name, target in COURSE_FILES.items()]
+    written += [
+        _write_course_file(name, folder / target, folder.name) for name, target in COURSE_FILES.items()
+    ]
     return NewCourse(folder, tuple(p.slug for p in load_catalogue(folder).problems), tuple(written))
 
 
@@ -111,7 +115,7 @@ EXAMPLE = ProblemText(
         "Subtract jnp.max(x) before jnp.exp: the largest exponent is then exp(0) = 1, which cannot overflow.",
     ),
     args_note="",
-    statement='''\
+    statement="""\
 Write `{entry}(x)`. `x` is a 1-D float32 array of scores; return a float32 array of the same shape
 whose entry `i` is `exp(x[i]) / sum(exp(x))`: positive numbers that add up to 1.
 
@@ -121,29 +125,35 @@ and the formula written as it stands then returns `nan`. Your answer must not.
 ## Example
 
 `{entry}([1.0, 2.0, 3.0])` returns `[0.09003057, 0.24472848, 0.66524094]`.
-''',
-    contract='''Softmax of the scores x: positive entries that sum to 1.
+""",
+    contract="""Softmax of the scores x: positive entries that sum to 1.
 
-    x is a 1-D float32 array; the result is a float32 array of the same shape.''',
-    solution='''\
+    x is a 1-D float32 array; the result is a float32 array of the same shape.""",
+    solution="""\
     # subtracting the maximum changes nothing mathematically and keeps every exponent <= 0
     z = jnp.exp(x - jnp.max(x))
     return z / jnp.sum(z)
-''',
+""",
     cases=(
         "# One worked example that learners see; the hidden cases check other scores, among them\n"
         "# scores so large that exp() overflows in float32.\n"
-        + case_tables(("worked-example", "visible", "[1.0, 2.0, 3.0]"),
-                      ("random-scores", "hidden", '{{ random = "normal", shape = [3], seed = 0 }}'),
-                      ("large-scores", "hidden", "[1000.0, 1001.0, 1002.0]"))
+        + case_tables(
+            ("worked-example", "visible", "[1.0, 2.0, 3.0]"),
+            ("random-scores", "hidden", '{{ random = "normal", shape = [3], seed = 0 }}'),
+            ("large-scores", "hidden", "[1000.0, 1001.0, 1002.0]"),
+        )
     ),
-    pitfalls=pitfall_table("exp-overflows", "Your result is nan for large scores: exp() overflowed to inf. "
-                           "Subtract the largest score before exponentiating.", "exp_overflows"),
-    pitfall_code='''\
+    pitfalls=pitfall_table(
+        "exp-overflows",
+        "Your result is nan for large scores: exp() overflowed to inf. "
+        "Subtract the largest score before exponentiating.",
+        "exp_overflows",
+    ),
+    pitfall_code="""\
 
 def exp_overflows(x):
     # the formula as written: exp(1000.0) is inf in float32, and inf / inf is nan
     z = jnp.exp(x)
     return z / jnp.sum(z)
-''',
+""",
 )

@@ -43,12 +43,35 @@ _SEED_NAME = re.compile(r"seed|(^|_)(sub)?(key|rng)\d*$", re.IGNORECASE)  # not 
 _ZEROS_ONES = {"zeros": "ones", "ones": "zeros", "zeros_like": "ones_like", "ones_like": "zeros_like"}
 _COPIES = {"copy", "deepcopy", "clone"}
 _ARITH = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div}
-_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
-           ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
-           ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
-_FLIPS = {ast.Eq: (ast.NotEq,), ast.NotEq: (ast.Eq,), ast.Lt: (ast.LtE, ast.GtE), ast.LtE: (ast.Lt, ast.Gt),
-          ast.Gt: (ast.GtE, ast.LtE), ast.GtE: (ast.Gt, ast.Lt), ast.In: (ast.NotIn,),
-          ast.NotIn: (ast.In,), ast.Is: (ast.IsNot,), ast.IsNot: (ast.Is,)}
+_SYMBOL = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+_FLIPS = {
+    ast.Eq: (ast.NotEq,),
+    ast.NotEq: (ast.Eq,),
+    ast.Lt: (ast.LtE, ast.GtE),
+    ast.LtE: (ast.Lt, ast.Gt),
+    ast.Gt: (ast.GtE, ast.LtE),
+    ast.GtE: (ast.Gt, ast.Lt),
+    ast.In: (ast.NotIn,),
+    ast.NotIn: (ast.In,),
+    ast.Is: (ast.IsNot,),
+    ast.IsNot: (ast.Is,),
+}
 _MAX_SWAP_ARGS = 4  # beyond this many arguments, only neighbours swap
 
 
@@ -108,6 +131,7 @@ def mutants_of(source: str) -> list[Mutant]:
 
 # ---------------------------------------------------------------- operators
 
+
 def _mutations(node: ast.AST, context: _Context) -> Iterator[_Mutation]:
     parent = context.parents.get(id(node))
     if isinstance(node, ast.Subscript):
@@ -121,7 +145,9 @@ def _mutations(node: ast.AST, context: _Context) -> Iterator[_Mutation]:
     if isinstance(node, ast.Constant) and isinstance(node.value, bool):
         yield _Mutation("bool-flip", (_Edit(node, ast.Constant(not node.value)),))
     if isinstance(node, ast.Attribute) and node.attr in _ZEROS_ONES and isinstance(node.ctx, ast.Load):
-        yield _Mutation("zeros-ones", (_Edit(node, ast.Attribute(node.value, _ZEROS_ONES[node.attr], ast.Load())),))
+        yield _Mutation(
+            "zeros-ones", (_Edit(node, ast.Attribute(node.value, _ZEROS_ONES[node.attr], ast.Load())),)
+        )
     if isinstance(node, ast.Name) and node.id in _ZEROS_ONES and isinstance(node.ctx, ast.Load):
         yield _Mutation("zeros-ones", (_Edit(node, ast.Name(_ZEROS_ONES[node.id], ast.Load())),))
     if id(node) in context.in_function and _droppable(node):
@@ -130,7 +156,11 @@ def _mutations(node: ast.AST, context: _Context) -> Iterator[_Mutation]:
         yield _Mutation("seed", (_Edit(node, ast.BinOp(node, ast.Add(), ast.Constant(1))),))
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)) and _is_seed(node.left):
         yield _Mutation("seed", (_Edit(node, node.left, verbatim=True),))
-    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], (ast.Tuple, ast.List)):
+    if (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], (ast.Tuple, ast.List))
+    ):
         names = node.targets[0].elts
         if all(isinstance(n, ast.Name) for n in names):
             yield from _swaps("swap-targets", names)
@@ -197,8 +227,10 @@ def _arith(node: ast.BinOp) -> Iterator[_Mutation]:
         new = ast.BinOp(node.left, _ARITH[op](), node.right)
         yield _Mutation("arith", (_Edit(node, new, operator_at=0, symbol=_SYMBOL[_ARITH[op]]),))
     elif op is ast.MatMult and ast.dump(node.left) != ast.dump(node.right):
-        yield _Mutation("arith", (_Edit(node.left, node.right, verbatim=True),
-                                  _Edit(node.right, node.left, verbatim=True)))
+        yield _Mutation(
+            "arith",
+            (_Edit(node.left, node.right, verbatim=True), _Edit(node.right, node.left, verbatim=True)),
+        )
 
 
 def _compare(node: ast.Compare) -> Iterator[_Mutation]:
@@ -239,8 +271,12 @@ def _int_value(node: ast.AST) -> int | None:
     """The value of an integer literal, signed (``-1`` parses as minus applied to 1)."""
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return node.value
-    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
-            and type(node.operand.value) is int):
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) is int
+    ):
         return -node.operand.value
     return None
 
@@ -263,6 +299,7 @@ def _is_sign_operand(parent: tuple | None) -> bool:
 
 # ---------------------------------------------------------------- writing a mutant
 
+
 def _context(tree: ast.AST) -> _Context:
     parents: dict[int, tuple[ast.AST, str]] = {}
     tuples: set[int] = set()
@@ -277,8 +314,10 @@ def _context(tree: ast.AST) -> _Context:
             tuples.add(id(owner.slice))
         if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
             in_function.update(id(n) for n in ast.walk(owner) if isinstance(n, ast.stmt) and n is not owner)
-        if isinstance(owner, ast.Assign) and (isinstance(owner.value, ast.JoinedStr) or (
-                isinstance(owner.value, ast.Constant) and isinstance(owner.value.value, str))):
+        if isinstance(owner, ast.Assign) and (
+            isinstance(owner.value, ast.JoinedStr)
+            or (isinstance(owner.value, ast.Constant) and isinstance(owner.value.value, str))
+        ):
             strings.update(_unparsed(t) for t in owner.targets)
     return _Context(parents, frozenset(tuples), frozenset(in_function), frozenset(strings))
 
@@ -298,8 +337,10 @@ class _Text:
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         placed: Any = node  # ast.AST declares no position; every node edited here is an expr or a stmt
-        return (self.starts[placed.lineno - 1] + placed.col_offset,
-                self.starts[placed.end_lineno - 1] + placed.end_col_offset)
+        return (
+            self.starts[placed.lineno - 1] + placed.col_offset,
+            self.starts[placed.end_lineno - 1] + placed.end_col_offset,
+        )
 
     def segment(self, node: ast.AST) -> str:
         start, end = self.span(node)
@@ -311,16 +352,21 @@ class _Text:
             return self.span(edit.node)
         node, k = edit.node, edit.operator_at
         assert isinstance(node, (ast.BinOp, ast.Compare))  # the nodes whose operator an edit rewrites
-        before, after = (node.left, node.right) if isinstance(node, ast.BinOp) else \
-            ((node.left, *node.comparators)[k], node.comparators[k])
+        before, after = (
+            (node.left, node.right)
+            if isinstance(node, ast.BinOp)
+            else ((node.left, *node.comparators)[k], node.comparators[k])
+        )
         gap_start, gap_end = self.span(before)[1], self.span(after)[0]
         gap = self.data[gap_start:gap_end].decode("utf-8")
         old = _SYMBOL[type(node.op if isinstance(node, ast.BinOp) else node.ops[k])]
         found = re.search(_symbol_pattern(old), gap)
         if found is None:
             return gap_start, gap_start  # writes nothing useful; the check in _write drops it
-        return (gap_start + len(gap[:found.start()].encode("utf-8")),
-                gap_start + len(gap[:found.end()].encode("utf-8")))
+        return (
+            gap_start + len(gap[: found.start()].encode("utf-8")),
+            gap_start + len(gap[: found.end()].encode("utf-8")),
+        )
 
     def region(self, mutation: _Mutation) -> tuple[int, int]:
         """The bytes of the original that a mutation touches, whole nodes for operator edits."""
@@ -380,9 +426,9 @@ def _describe(text: _Text, mutation: _Mutation, written: str, ids: set) -> Mutan
     data = written.encode("utf-8")
     delta = len(data) - len(text.data)
     line = next(i for i, s in enumerate(text.starts) if s > start)  # 1-based: starts[0] is line 1
-    column = len(text.data[text.starts[line - 1]:start].decode("utf-8")) + 1
+    column = len(text.data[text.starts[line - 1] : start].decode("utf-8")) + 1
     old = " ".join(text.data[start:end].decode("utf-8").split())
-    new = " ".join(data[start:end + delta].decode("utf-8").split())
+    new = " ".join(data[start : end + delta].decode("utf-8").split())
     hashed = hashlib.sha256(f"{_line(text.data.decode('utf-8'), line)}\n{_line(written, line)}".encode())
     digest = hashed.hexdigest()[:6]
     mutant_id = base = f"{mutation.operator}@{line}:{column}#{digest}"
@@ -399,4 +445,4 @@ def _line(source: str, number: int) -> str:
 
 
 def _short(code: str, width: int = 60) -> str:
-    return code if len(code) <= width else code[:width - 1] + "…"
+    return code if len(code) <= width else code[: width - 1] + "…"

@@ -51,9 +51,17 @@ FILE_FIELDS = {
     "equivalent_mutant": Field((list,), required=False, default=[]),
 }
 ENTRY_FIELDS = {
-    "id": Field((str,), check=lambda v: None if _ID.match(v) else
-                "must be a mutant id as printed by `grader validate --mutants`, like 'arith@12:9#a1b2c3'"),
-    "reason": Field((str,), check=lambda v: None if v.strip() else "must not be empty: say why no input can tell it apart"),
+    "id": Field(
+        (str,),
+        check=lambda v: (
+            None
+            if _ID.match(v)
+            else "must be a mutant id as printed by `grader validate --mutants`, like 'arith@12:9#a1b2c3'"
+        ),
+    ),
+    "reason": Field(
+        (str,), check=lambda v: None if v.strip() else "must not be empty: say why no input can tell it apart"
+    ),
 }
 
 
@@ -107,21 +115,27 @@ class MutationReport(HasFindings):
 Progress = Callable[[str], None]
 
 
-def analyse_catalogue(root: Path, slugs: list[str] | None = None, options: RunOptions = RunOptions(),
-                      progress: Progress | None = None) -> list[MutationReport]:
+def analyse_catalogue(
+    root: Path,
+    slugs: list[str] | None = None,
+    options: RunOptions = RunOptions(),
+    progress: Progress | None = None,
+) -> list[MutationReport]:
     """Mutation analysis of the named problems (default: all). Raises LookupError for a slug with
     no folder, before anything runs."""
     root = root.resolve()  # code runs in scratch folders: every path must be absolute
-    folders = sorted(p.name for p in (root / "problems").iterdir()
-                     if p.is_dir() and not p.name.startswith((".", "_")))
+    folders = sorted(
+        p.name for p in (root / "problems").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    )
     unknown = [s for s in slugs or [] if s not in folders]
     if unknown:
         raise LookupError(f"unknown problem {unknown[0]!r} (known: {', '.join(folders) or 'none'})")
     return [analyse_problem(root, slug, options, progress) for slug in (slugs or folders)]
 
 
-def analyse_problem(root: Path, slug: str, options: RunOptions = RunOptions(),
-                    progress: Progress | None = None) -> MutationReport:
+def analyse_problem(
+    root: Path, slug: str, options: RunOptions = RunOptions(), progress: Progress | None = None
+) -> MutationReport:
     """Generate the mutants of one problem's reference, run them on every case, and judge them."""
     say = progress or (lambda message: None)
     began = time.monotonic()
@@ -160,10 +174,15 @@ def analyse_problem(root: Path, slug: str, options: RunOptions = RunOptions(),
         # the comparison itself is broken (a reference that differs between processes, or outputs
         # that changed shape on the way): no verdict on any mutant could be trusted
         where = f" on case {control[1]!r}" if control[1] else ""
-        report.findings.append(Finding(ref_file, f"def {problem.entry_point}",
-                                       "the unchanged reference, run beside its mutants, does not reproduce its "
-                                       f"expected outputs ({control[2]}{where}); no mutant can be judged "
-                                       "(is it deterministic? run `grader validate`)"))
+        report.findings.append(
+            Finding(
+                ref_file,
+                f"def {problem.entry_point}",
+                "the unchanged reference, run beside its mutants, does not reproduce its "
+                f"expected outputs ({control[2]}{where}); no mutant can be judged "
+                "(is it deterministic? run `grader validate`)",
+            )
+        )
         return report
     diffs = {m.id: _diff(problem, source, m) for m in mutants}
     claimed = {e.id: e for e in equivalences}
@@ -200,14 +219,24 @@ def _run_mutants(problem: Problem, mutants: list[Mutant], options: RunOptions) -
         return run_targets(targets, case_inputs(problem, problem.cases()), limits, options)
 
 
-def judge(problem: Problem, case_ids: list[str], expected: Expected, run: RunReport, target: str,
-          requirements: Sequence[Requirement] = ()) -> tuple[MutantStatus, str, str]:
+def judge(
+    problem: Problem,
+    case_ids: list[str],
+    expected: Expected,
+    run: RunReport,
+    target: str,
+    requirements: Sequence[Requirement] = (),
+) -> tuple[MutantStatus, str, str]:
     """Status, killing case and detail of one mutant, from its calls, the reference's outputs and
     the problem's requirements (checked on the events each call recorded)."""
     if target in run.load_problems:
         problem_loading = run.load_problems[target]
         error = problem_loading.error
-        why = f"{error['type']}: {error['message']}" if error else problem_loading.detail or problem_loading.kind
+        why = (
+            f"{error['type']}: {error['message']}"
+            if error
+            else problem_loading.detail or problem_loading.kind
+        )
         return MutantStatus.INVALID, "", f"does not load: {why}"
     records = {}
     for cid in case_ids:
@@ -233,15 +262,22 @@ def _difference(problem: Problem, reference, call: Call, output) -> str:
     return f"{call.outcome}: {call.detail}" if call.detail else call.outcome
 
 
-def _claim(problem: Problem, claim: EquivalentMutant, status: MutantStatus, case: str, detail: str,
-           findings: list[Finding]) -> tuple[MutantStatus, str, str]:
+def _claim(
+    problem: Problem,
+    claim: EquivalentMutant,
+    status: MutantStatus,
+    case: str,
+    detail: str,
+    findings: list[Finding],
+) -> tuple[MutantStatus, str, str]:
     """An equivalence claim holds only for a mutant that loads and that no case kills."""
     if status is MutantStatus.SURVIVED:
         return MutantStatus.EQUIVALENT, "", claim.reason
     display = problem.rel(_equivalences_path(problem))
     if status is MutantStatus.KILLED:
-        message = (f"mutant {claim.id} is marked equivalent, but case {case!r} kills it ({detail}); "
-                   "remove the entry")
+        message = (
+            f"mutant {claim.id} is marked equivalent, but case {case!r} kills it ({detail}); remove the entry"
+        )
     else:
         message = f"mutant {claim.id} is marked equivalent, but it {detail}; remove the entry"
     findings.append(Finding(display, f"equivalent_mutant[{claim.index}].id", message))
@@ -258,20 +294,33 @@ def stale_findings(problem: Problem, claims: list[EquivalentMutant], mutants: li
             continue
         message = f"no mutant of the reference has the id {claim.id}"
         operator, _, rest = claim.id.partition("@")
-        moved = [m.id for m in mutants if m.operator == operator and m.id.split("#")[1] == rest.split("#")[-1]]
-        message += f" (did it move? a mutant with the same change is now {moved[0]})" if moved else \
-            "; the reference changed since the entry was written: check the mutant again and update or remove it"
+        moved = [
+            m.id for m in mutants if m.operator == operator and m.id.split("#")[1] == rest.split("#")[-1]
+        ]
+        message += (
+            f" (did it move? a mutant with the same change is now {moved[0]})"
+            if moved
+            else "; the reference changed since the entry was written: check the mutant again and update or remove it"
+        )
         found.append(Finding(display, f"equivalent_mutant[{claim.index}].id", message))
     return found
 
 
 def _diff(problem: Problem, source: str, mutant: Mutant) -> str:
     name = problem.rel(problem.reference_path)
-    return "".join(difflib.unified_diff(source.splitlines(keepends=True), mutant.source.splitlines(keepends=True),
-                                        fromfile=name, tofile=f"{name} (mutant {mutant.id})", n=2))
+    return "".join(
+        difflib.unified_diff(
+            source.splitlines(keepends=True),
+            mutant.source.splitlines(keepends=True),
+            fromfile=name,
+            tofile=f"{name} (mutant {mutant.id})",
+            n=2,
+        )
+    )
 
 
 # ---------------------------------------------------------------- reference/<slug>/mutants.toml
+
 
 def _equivalences_path(problem: Problem) -> Path:
     return problem.reference_dir / "mutants.toml"

@@ -70,6 +70,7 @@ class ProbeOutcome:
 
 # ---------------------------------------------------------------- metadata
 
+
 def load_statement_values(problem: Problem) -> list:
     """``statement_values`` of problem.toml: numbers and rectangular nested lists of numbers."""
     display = problem.rel(problem.folder / "problem.toml")
@@ -97,7 +98,9 @@ def load_accepted_probes(problem: Problem) -> list[AcceptedProbe]:
     for i, entry in enumerate(raw if isinstance(raw, list) else []):
         data = check_table(entry, ACCEPTED_FIELDS, display, f"accepted_probes[{i}]", findings)
         if data.get("id") in seen:
-            findings.append(Finding(display, f"accepted_probes[{i}].id", f"probe {data['id']!r} is accepted twice"))
+            findings.append(
+                Finding(display, f"accepted_probes[{i}].id", f"probe {data['id']!r} is accepted twice")
+            )
         seen.add(data.get("id"))
         if data.get("id") and data.get("reason"):
             out.append(AcceptedProbe(data["id"], data["reason"]))
@@ -108,36 +111,63 @@ def load_accepted_probes(problem: Problem) -> list[AcceptedProbe]:
 
 # ---------------------------------------------------------------- the probes
 
-def plan_probes(problem: Problem, cases: list[Case], reference: dict[str, Any],
-                statement_values: Sequence[Any] = ()) -> list[Probe]:
+
+def plan_probes(
+    problem: Problem, cases: list[Case], reference: dict[str, Any], statement_values: Sequence[Any] = ()
+) -> list[Probe]:
     """The probes for this case set, each with its value per case."""
     probes = [
-        Probe("zeros", "an all-zeros answer", "constant",
-              {c.id: _filled(reference[c.id], 0) for c in cases}),
-        Probe("ones", "an all-ones answer", "constant",
-              {c.id: _filled(reference[c.id], 1) for c in cases}),
+        Probe("zeros", "an all-zeros answer", "constant", {c.id: _filled(reference[c.id], 0) for c in cases}),
+        Probe("ones", "an all-ones answer", "constant", {c.id: _filled(reference[c.id], 1) for c in cases}),
     ]
     first = next((c for c in cases if not c.hidden), None)
     if first is not None:
         value = _plain(reference[first.id])
-        probes.append(Probe("first-visible-output", f"returning case {first.id!r}'s expected output for every case",
-                            "constant", {c.id: value for c in cases}))
+        probes.append(
+            Probe(
+                "first-visible-output",
+                f"returning case {first.id!r}'s expected output for every case",
+                "constant",
+                {c.id: value for c in cases},
+            )
+        )
     for n, value in enumerate(statement_values, 1):
         if isinstance(value, list):
             array = np.array(value, dtype=np.float32)
-            probes.append(Probe(f"statement-value-{n}", f"returning the statement's array {value!r} for every case",
-                                "constant", {c.id: array for c in cases}))
+            probes.append(
+                Probe(
+                    f"statement-value-{n}",
+                    f"returning the statement's array {value!r} for every case",
+                    "constant",
+                    {c.id: array for c in cases},
+                )
+            )
         else:
-            probes.append(Probe(f"statement-value-{n}", f"an answer filled with the statement's value {value!r}",
-                                "constant", {c.id: _filled(reference[c.id], value) for c in cases}))
+            probes.append(
+                Probe(
+                    f"statement-value-{n}",
+                    f"an answer filled with the statement's value {value!r}",
+                    "constant",
+                    {c.id: _filled(reference[c.id], value) for c in cases},
+                )
+            )
     for index, arg in enumerate(problem.args):
         if arg.kind != "array":
             continue
-        shapes_match = all(isinstance(reference[c.id], wire.ArrayValue)
-                           and build_args(problem, c)[index].shape == reference[c.id].data.shape for c in cases)
+        shapes_match = all(
+            isinstance(reference[c.id], wire.ArrayValue)
+            and build_args(problem, c)[index].shape == reference[c.id].data.shape
+            for c in cases
+        )
         if shapes_match:
-            probes.append(Probe(f"returns-{arg.name}", f"returning the input {arg.name} unchanged", "argument",
-                                {c.id: index for c in cases}))
+            probes.append(
+                Probe(
+                    f"returns-{arg.name}",
+                    f"returning the input {arg.name} unchanged",
+                    "argument",
+                    {c.id: index for c in cases},
+                )
+            )
     return probes
 
 
@@ -165,8 +195,9 @@ def _plain(value):
     return value
 
 
-def run_probes(problem: Problem, cases: list[Case], probes: list[Probe], record: bool,
-               options: RunOptions) -> dict[str, ProbeOutcome]:
+def run_probes(
+    problem: Problem, cases: list[Case], probes: list[Probe], record: bool, options: RunOptions
+) -> dict[str, ProbeOutcome]:
     """Every probe on every case, in one trusted worker; what came back, by probe id."""
     inputs, targets = [], []
     for probe in probes:
@@ -195,9 +226,16 @@ def run_probes(problem: Problem, cases: list[Case], probes: list[Probe], record:
 
 # ---------------------------------------------------------------- findings
 
-def probe_findings(problem: Problem, cases: list[Case], probes: list[Probe], outcomes: dict[str, ProbeOutcome],
-                   reference: dict[str, Any], requirements: list[Requirement],
-                   accepted: list[AcceptedProbe]) -> list[Finding]:
+
+def probe_findings(
+    problem: Problem,
+    cases: list[Case],
+    probes: list[Probe],
+    outcomes: dict[str, ProbeOutcome],
+    reference: dict[str, Any],
+    requirements: list[Requirement],
+    accepted: list[AcceptedProbe],
+) -> list[Finding]:
     """An error for each probe that passes every case and requirement (unless accepted with a
     reason, then a note); an error for each acceptance that names no probe or a caught one."""
     found = []
@@ -207,30 +245,64 @@ def probe_findings(problem: Problem, cases: list[Case], probes: list[Probe], out
     known = {p.id for p in probes}
     for i, a in enumerate(accepted):
         if a.id not in known:
-            found.append(Finding(pitfalls_file, f"accepted_probes[{i}].id",
-                                 f"no probe {a.id!r} for this problem (probes: {', '.join(sorted(known))})"))
+            found.append(
+                Finding(
+                    pitfalls_file,
+                    f"accepted_probes[{i}].id",
+                    f"no probe {a.id!r} for this problem (probes: {', '.join(sorted(known))})",
+                )
+            )
     for probe in probes:
         outcome = outcomes[probe.id]
-        catching = [c.id for c in cases if c.id not in outcome.outputs
-                    or compare_tree(reference[c.id], outcome.outputs[c.id], problem.rtol, problem.atol) is not None]
-        unmet = [r.id for r in requirements
-                 if not outcome.records or not all(r.holds(rec) for rec in outcome.records.values())]
+        catching = [
+            c.id
+            for c in cases
+            if c.id not in outcome.outputs
+            or compare_tree(reference[c.id], outcome.outputs[c.id], problem.rtol, problem.atol) is not None
+        ]
+        unmet = [
+            r.id
+            for r in requirements
+            if not outcome.records or not all(r.holds(rec) for rec in outcome.records.values())
+        ]
         if probe.id in reasons:
             if catching or unmet:
                 by = f"case {catching[0]!r}" if catching else f"requirement {unmet[0]!r}"
-                found.append(Finding(pitfalls_file, f"accepted_probes[{probe.id}]",
-                                     f"probe {probe.id!r} is accepted, but {by} catches it; remove the entry"))
+                found.append(
+                    Finding(
+                        pitfalls_file,
+                        f"accepted_probes[{probe.id}]",
+                        f"probe {probe.id!r} is accepted, but {by} catches it; remove the entry",
+                    )
+                )
             else:
-                found.append(Finding(pitfalls_file, f"accepted_probes[{probe.id}]",
-                                     f"probe {probe.id!r} ({probe.description}) passes every case; accepted: "
-                                     f"{reasons[probe.id]}", "note"))
+                found.append(
+                    Finding(
+                        pitfalls_file,
+                        f"accepted_probes[{probe.id}]",
+                        f"probe {probe.id!r} ({probe.description}) passes every case; accepted: "
+                        f"{reasons[probe.id]}",
+                        "note",
+                    )
+                )
         elif not catching and not unmet:
-            found.append(Finding(cases_file, f"probes[{probe.id}]",
-                                 f"{probe.description} passes every case: the output does not depend on the "
-                                 "work; add a case (or a changed world) where it differs from the reference's, "
-                                 "or a requirement, or accept the probe with a reason in pitfalls.toml"))
+            found.append(
+                Finding(
+                    cases_file,
+                    f"probes[{probe.id}]",
+                    f"{probe.description} passes every case: the output does not depend on the "
+                    "work; add a case (or a changed world) where it differs from the reference's, "
+                    "or a requirement, or accept the probe with a reason in pitfalls.toml",
+                )
+            )
         elif not catching:
-            found.append(Finding(cases_file, f"probes[{probe.id}]",
-                                 f"{probe.description} matches every case's output; only requirement "
-                                 f"{unmet[0]!r} catches it", "note"))
+            found.append(
+                Finding(
+                    cases_file,
+                    f"probes[{probe.id}]",
+                    f"{probe.description} matches every case's output; only requirement "
+                    f"{unmet[0]!r} catches it",
+                    "note",
+                )
+            )
     return found

@@ -19,40 +19,42 @@ class ScaffoldError(GraderError):
 
 # The placeholder words of `grader new`: every file keeps at least one line that validate rejects.
 
-STATEMENT_BODY = '''\
+STATEMENT_BODY = """\
 {T}: say what `{entry}(x)` must return, with the shapes and dtypes of its
 arguments and of its result.
 
 ## Example
 
 {T}: the worked example of the visible case, with its output.
-'''
+"""
 
-CONTRACT = '''{T}: the contract in a few lines (arguments, result, shapes).
+CONTRACT = """{T}: the contract in a few lines (arguments, result, shapes).
 
-    x is a float32 array.'''
+    x is a float32 array."""
 
-SOLUTION_BODY = '''\
+SOLUTION_BODY = """\
     # {T}: the reference solution, deterministic and with the stub's signature.
     raise NotImplementedError
-'''
-
+"""
 
 
 def case_tables(*cases: tuple[str, str, str]) -> str:
     """``[[cases]]`` tables of cases.toml, one per (id, visibility, TOML value of x), each after a
     blank line; braces doubled, as the words of a ProblemText are format strings."""
-    return "".join(f'\n[[cases]]\nid = "{case_id}"\nvisibility = "{visibility}"\n[cases.inputs]\nx = {x}\n'
-                   for case_id, visibility, x in cases)
+    return "".join(
+        f'\n[[cases]]\nid = "{case_id}"\nvisibility = "{visibility}"\n[cases.inputs]\nx = {x}\n'
+        for case_id, visibility, x in cases
+    )
 
 
 CASES = (
     "# {T}: write the cases. Keep one visible worked example; make the hidden ones\n"
     "# catch every pitfall in reference/<slug>/pitfalls.toml, with few distinct shapes.\n"
-    + case_tables(("worked-example", "visible", "[1.0, 2.0, 3.0]"),
-                  ("random-input", "hidden", '{{ random = "normal", shape = [3], seed = 0 }}'))
+    + case_tables(
+        ("worked-example", "visible", "[1.0, 2.0, 3.0]"),
+        ("random-input", "hidden", '{{ random = "normal", shape = [3], seed = 0 }}'),
+    )
 )
-
 
 
 def pitfall_table(pitfall_id: str, message: str, function: str) -> str:
@@ -62,12 +64,12 @@ def pitfall_table(pitfall_id: str, message: str, function: str) -> str:
 
 PITFALLS = pitfall_table("example-mistake", "{T}: say what went wrong and what to try.", "example_mistake")
 
-PITFALL_CODE = '''\
+PITFALL_CODE = """\
 
 def example_mistake(x):
     # {T}: write the mistake as code, so validate can check a hidden case catches it.
     raise NotImplementedError
-'''
+"""
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,10 @@ class ProblemText:
 def new_problem(root: Path, slug: str, text: ProblemText = ProblemText()) -> list[Path]:
     """Create problems/SLUG/ and reference/SLUG/ from templates; return the files written."""
     if not SLUG_RE.match(slug):
-        raise ScaffoldError(f"{slug!r} is not a valid slug: use lowercase letters, digits and single "
-                            "dashes, like 'my-problem'")
+        raise ScaffoldError(
+            f"{slug!r} is not a valid slug: use lowercase letters, digits and single "
+            "dashes, like 'my-problem'"
+        )
     folder, ref = root / "problems" / slug, root / "reference" / slug
     for existing in (folder, ref):
         if existing.exists():
@@ -106,13 +110,29 @@ def new_problem(root: Path, slug: str, text: ProblemText = ProblemText()) -> lis
     def fill(template: str) -> str:
         return template.format(T=T, entry=entry, slug=slug)
 
-    words = {name: fill(getattr(text, name)) for name in
-             ("title", "difficulty", "summary", "args_note", "statement", "contract", "solution",
-              "cases", "pitfalls", "pitfall_code")}
+    words = {
+        name: fill(getattr(text, name))
+        for name in (
+            "title",
+            "difficulty",
+            "summary",
+            "args_note",
+            "statement",
+            "contract",
+            "solution",
+            "cases",
+            "pitfalls",
+            "pitfall_code",
+        )
+    }
     words["hints"] = "".join(f"    {json.dumps(fill(hint), ensure_ascii=False)},\n" for hint in text.hints)
-    words.update(entry=entry, slug=slug, position=str(max(positions, default=0) + 1),
-                 title_toml=json.dumps(words["title"], ensure_ascii=False),
-                 summary_toml=json.dumps(words["summary"], ensure_ascii=False))
+    words.update(
+        entry=entry,
+        slug=slug,
+        position=str(max(positions, default=0) + 1),
+        title_toml=json.dumps(words["title"], ensure_ascii=False),
+        summary_toml=json.dumps(words["summary"], ensure_ascii=False),
+    )
     files = {
         folder / "problem.toml": PROBLEM_TOML.format(**words),
         folder / "statement.md": STATEMENT_MD.format(**words),
@@ -132,7 +152,7 @@ def new_problem(root: Path, slug: str, text: ProblemText = ProblemText()) -> lis
 # The skeletons: what every problem's files hold. The words go in the {fields}; a TOML string
 # is written with json.dumps, whose escapes TOML's basic strings share.
 
-PROBLEM_TOML = '''\
+PROBLEM_TOML = """\
 format_version = 1
 title = {title_toml}
 position = {position}                 # order in the track; unique across problems
@@ -152,12 +172,12 @@ kind = "array"
 [tolerance]
 rtol = 1e-5
 atol = 1e-6
-'''
+"""
 
-STATEMENT_MD = '''\
+STATEMENT_MD = """\
 # {title}
 
-{statement}'''
+{statement}"""
 
 STUB_PY = '''\
 import jax
@@ -170,26 +190,26 @@ def {entry}(x):
     raise NotImplementedError
 '''
 
-CASES_TOML = '''\
+CASES_TOML = """\
 format_version = 1
 
-{cases}'''
+{cases}"""
 
-SOLUTION_PY = '''\
+SOLUTION_PY = """\
 import jax
 import jax.numpy as jnp
 
 
 def {entry}(x):
-{solution}'''
+{solution}"""
 
-PITFALLS_TOML = '''\
+PITFALLS_TOML = """\
 format_version = 1
 
 # Known mistakes. A learner whose output matches one (and not the reference's)
 # is told its message. Delete the example if the problem has no pitfall yet.
 
-{pitfalls}'''
+{pitfalls}"""
 
 PITFALLS_PY = '''\
 """Known mistakes for {slug}, each with the entry point's signature."""

@@ -57,8 +57,10 @@ class Cost:
     reference_seconds: float | None = None  # None when the reference was not run
 
     def __str__(self) -> str:
-        text = (f"{self.cases} cases ({self.visible} visible, {self.hidden} hidden), "
-                f"{self.shapes} distinct input shape{'s' if self.shapes != 1 else ''}")
+        text = (
+            f"{self.cases} cases ({self.visible} visible, {self.hidden} hidden), "
+            f"{self.shapes} distinct input shape{'s' if self.shapes != 1 else ''}"
+        )
         if self.reference_seconds is not None:
             text += f", reference {self.reference_seconds:.2f} s"
         return text
@@ -74,20 +76,25 @@ class ProblemReport(HasFindings):
 Progress = Callable[[str], None]
 
 
-def validate_problem(problem_or_slug: Problem | str, root: Path,
-                     options: ValidateOptions = ValidateOptions()) -> list[Finding]:
+def validate_problem(
+    problem_or_slug: Problem | str, root: Path, options: ValidateOptions = ValidateOptions()
+) -> list[Finding]:
     """Every finding about one problem (errors and notes), each naming a file and a field."""
     return check_problem(problem_or_slug, root, options).findings
 
 
-def validate_catalogue(root: Path, slugs: list[str] | None = None,
-                       options: ValidateOptions = ValidateOptions(),
-                       progress: Progress | None = None) -> list[ProblemReport]:
+def validate_catalogue(
+    root: Path,
+    slugs: list[str] | None = None,
+    options: ValidateOptions = ValidateOptions(),
+    progress: Progress | None = None,
+) -> list[ProblemReport]:
     """Check the named problems (default: every folder under problems/). Raises LookupError for
     a slug with no folder, before anything runs."""
     root = root.resolve()
-    folders = sorted(p.name for p in (root / "problems").iterdir()
-                     if p.is_dir() and not p.name.startswith((".", "_")))
+    folders = sorted(
+        p.name for p in (root / "problems").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    )
     unknown = [s for s in slugs or [] if s not in folders]
     if unknown:
         raise LookupError(f"unknown problem {unknown[0]!r} (known: {', '.join(folders) or 'none'})")
@@ -97,9 +104,12 @@ def validate_catalogue(root: Path, slugs: list[str] | None = None,
     return reports
 
 
-def check_problem(problem_or_slug: Problem | str, root: Path,
-                  options: ValidateOptions = ValidateOptions(),
-                  progress: Progress | None = None) -> ProblemReport:
+def check_problem(
+    problem_or_slug: Problem | str,
+    root: Path,
+    options: ValidateOptions = ValidateOptions(),
+    progress: Progress | None = None,
+) -> ProblemReport:
     """The findings about one problem and what its case set costs."""
     say = progress or (lambda message: None)
     root = root.resolve()  # code runs in scratch folders: every path must be absolute
@@ -126,8 +136,13 @@ def check_problem(problem_or_slug: Problem | str, root: Path,
     extras = [_collect(found, load, problem) for load in (load_statement_values, load_accepted_probes)]
     if cases is not None:
         if not any(not c.hidden for c in cases):
-            found.append(Finding(problem.rel(problem.cases_path), "cases",
-                                 'no visible case: learners need at least one worked example (visibility = "visible")'))
+            found.append(
+                Finding(
+                    problem.rel(problem.cases_path),
+                    "cases",
+                    'no visible case: learners need at least one worked example (visibility = "visible")',
+                )
+            )
         report.cost = case_cost(problem, cases)
     found += signature_findings(problem, pitfalls or [])
     if not options.run_code:
@@ -153,6 +168,7 @@ def _collect(found: list[Finding], load, problem: Problem):
 
 # ---------------------------------------------------------------- checks that read files
 
+
 def placeholder_findings(root: Path, slug: str) -> list[Finding]:
     """Every line still holding a placeholder left by ``grader new``."""
     found = []
@@ -166,8 +182,13 @@ def placeholder_findings(root: Path, slug: str) -> list[Finding]:
                 continue
             for number, line in enumerate(lines, 1):
                 if PLACEHOLDER in line:
-                    found.append(Finding(_rel(root, path), f"line {number}",
-                                         f"placeholder left by `grader new`: {line.strip()}"))
+                    found.append(
+                        Finding(
+                            _rel(root, path),
+                            f"line {number}",
+                            f"placeholder left by `grader new`: {line.strip()}",
+                        )
+                    )
     return found
 
 
@@ -186,12 +207,20 @@ def _file_findings(root: Path, slug: str) -> list[Finding]:
 
 
 def _position_findings(problem: Problem) -> list[Finding]:
-    others = [p.slug for p in load_catalogue(problem.root).problems
-              if p.position == problem.position and p.slug != problem.slug]
+    others = [
+        p.slug
+        for p in load_catalogue(problem.root).problems
+        if p.position == problem.position and p.slug != problem.slug
+    ]
     if not others:
         return []
-    return [Finding(problem.rel(problem.folder / "problem.toml"), "position",
-                    f"position {problem.position} is also used by {', '.join(others)}; positions must be unique")]
+    return [
+        Finding(
+            problem.rel(problem.folder / "problem.toml"),
+            "position",
+            f"position {problem.position} is also used by {', '.join(others)}; positions must be unique",
+        )
+    ]
 
 
 def signature_findings(problem: Problem, pitfalls: list[Pitfall]) -> list[Finding]:
@@ -200,21 +229,38 @@ def signature_findings(problem: Problem, pitfalls: list[Pitfall]) -> list[Findin
     found = []
     for path in (problem.stub_path, problem.reference_path):
         if path.is_file():
-            found += _check_def(problem, path, problem.entry_point, wanted,
-                                f"no top-level function {problem.entry_point!r} (problem.toml entry_point)")
+            found += _check_def(
+                problem,
+                path,
+                problem.entry_point,
+                wanted,
+                f"no top-level function {problem.entry_point!r} (problem.toml entry_point)",
+            )
     coded = [p for p in pitfalls if p.function]
     if coded and not problem.pitfall_code_path.is_file():
-        found.append(Finding(problem.rel(problem.pitfall_code_path), "",
-                             f"file is missing; pitfalls.toml names functions in it ({coded[0].function!r}, ...)"))
+        found.append(
+            Finding(
+                problem.rel(problem.pitfall_code_path),
+                "",
+                f"file is missing; pitfalls.toml names functions in it ({coded[0].function!r}, ...)",
+            )
+        )
     elif coded:
         for p in coded:
             assert p.function  # coded: the pitfalls that name a function
-            found += _check_def(problem, problem.pitfall_code_path, p.function, wanted,
-                                f"no top-level function {p.function!r} (pitfalls.toml pitfalls[{p.id}].function)")
+            found += _check_def(
+                problem,
+                problem.pitfall_code_path,
+                p.function,
+                wanted,
+                f"no top-level function {p.function!r} (pitfalls.toml pitfalls[{p.id}].function)",
+            )
     return found
 
 
-def _check_def(problem: Problem, path: Path, name: str, wanted: tuple[str, ...], missing: str) -> list[Finding]:
+def _check_def(
+    problem: Problem, path: Path, name: str, wanted: tuple[str, ...], missing: str
+) -> list[Finding]:
     display = problem.rel(path)
     try:
         functions = top_level_functions(path)
@@ -240,9 +286,13 @@ def _orphan_references(root: Path, folders: list[str]) -> list[ProblemReport]:
     ref = root / "reference"
     if not ref.is_dir():
         return []
-    return [ProblemReport(p.name, [Finding(f"reference/{p.name}", "", f"has no problem folder problems/{p.name}")])
-            for p in sorted(ref.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))
-            and p.name not in folders]
+    return [
+        ProblemReport(
+            p.name, [Finding(f"reference/{p.name}", "", f"has no problem folder problems/{p.name}")]
+        )
+        for p in sorted(ref.iterdir())
+        if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in folders
+    ]
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -254,8 +304,17 @@ def _rel(root: Path, path: Path) -> str:
 
 # ---------------------------------------------------------------- checks that run code
 
-def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], requirements: list[Requirement],
-                  extras: list, options: ValidateOptions, report: ProblemReport, say: Progress) -> list[Finding]:
+
+def _run_findings(
+    problem: Problem,
+    cases: list[Case],
+    pitfalls: list[Pitfall],
+    requirements: list[Requirement],
+    extras: list,
+    options: ValidateOptions,
+    report: ProblemReport,
+    say: Progress,
+) -> list[Finding]:
     # two trusted runs in separate processes: their outputs must agree bit for bit
     say(f"{problem.slug}: running the reference and pitfalls twice")
     trusted_run = options.run
@@ -273,7 +332,9 @@ def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], 
     found = determinism_findings(problem, cases, pitfalls, first, second)
     found += requirement_findings(problem, requirements, first)
     found += pitfall_findings(problem, cases, pitfalls, first, requirements)
-    say(f"{problem.slug}: grading the stub and the reference, and probing the cases with answers that do no work")
+    say(
+        f"{problem.slug}: grading the stub and the reference, and probing the cases with answers that do no work"
+    )
     grade = GradeOptions(run=options.run)
     statement_values, accepted = extras
     probes = plan_probes(problem, cases, first.reference, statement_values)
@@ -283,7 +344,9 @@ def _run_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall], 
         probed = pool.submit(run_probes, problem, cases, probes, bool(requirements), trusted_run)
         found += _graded_findings(problem, problem.stub_path, stub, _stub_findings)
         found += _graded_findings(problem, problem.reference_path, ref, _reference_findings)
-        found += probe_findings(problem, cases, probes, probed.result(), first.reference, requirements, accepted)
+        found += probe_findings(
+            problem, cases, probes, probed.result(), first.reference, requirements, accepted
+        )
     return found
 
 
@@ -293,27 +356,38 @@ def _trusted_outcome(future) -> Expected | Finding:
     except GraderError as exc:
         message = str(exc)
         if exc.file and message.startswith(exc.file):
-            message = message[len(exc.file):].lstrip(": ")
+            message = message[len(exc.file) :].lstrip(": ")
         return Finding(exc.file, exc.field, message)
 
 
-def determinism_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall],
-                         first: Expected, second: Expected) -> list[Finding]:
+def determinism_findings(
+    problem: Problem, cases: list[Case], pitfalls: list[Pitfall], first: Expected, second: Expected
+) -> list[Finding]:
     found = []
     for case in cases:
         if not outputs_equal(first.reference[case.id], second.reference[case.id]):
-            found.append(Finding(problem.rel(problem.reference_path), f"cases[{case.id}]",
-                                 "two runs of the reference gave different outputs; it must be deterministic "
-                                 "(fixed seeds; no clock, os.urandom or unseeded randomness)"))
+            found.append(
+                Finding(
+                    problem.rel(problem.reference_path),
+                    f"cases[{case.id}]",
+                    "two runs of the reference gave different outputs; it must be deterministic "
+                    "(fixed seeds; no clock, os.urandom or unseeded randomness)",
+                )
+            )
     for p in pitfalls:
         if not p.function:
             continue
         a, b = first.pitfalls.get(p.id, {}), second.pitfalls.get(p.id, {})
         differ = [c.id for c in cases if not _same_outcome(a.get(c.id), b.get(c.id))]
         if differ:
-            found.append(Finding(problem.rel(problem.pitfall_code_path), f"def {p.function}",
-                                 f"pitfall {p.id!r} gave different outputs in two runs (case {differ[0]!r}); "
-                                 "a learner's output cannot be matched against it"))
+            found.append(
+                Finding(
+                    problem.rel(problem.pitfall_code_path),
+                    f"def {p.function}",
+                    f"pitfall {p.id!r} gave different outputs in two runs (case {differ[0]!r}); "
+                    "a learner's output cannot be matched against it",
+                )
+            )
     return found
 
 
@@ -323,7 +397,9 @@ def _same_outcome(a, b) -> bool:
     return outputs_equal(a, b)
 
 
-def requirement_findings(problem: Problem, requirements: list[Requirement], expected: Expected) -> list[Finding]:
+def requirement_findings(
+    problem: Problem, requirements: list[Requirement], expected: Expected
+) -> list[Finding]:
     """The reference must meet every requirement on every case."""
     found = []
     display = problem.rel(problem.folder / "problem.toml")
@@ -331,14 +407,24 @@ def requirement_findings(problem: Problem, requirements: list[Requirement], expe
         failing = [cid for cid, rec in expected.reference_records.items() if not r.holds(rec)]
         if failing:
             events = ", ".join(sorted(expected.reference_records[failing[0]])) or "none"
-            found.append(Finding(display, f"requirements[{r.id}]",
-                                 f"the reference does not meet requirement {r.id!r} on case {failing[0]!r} "
-                                 f"(events recorded: {events})"))
+            found.append(
+                Finding(
+                    display,
+                    f"requirements[{r.id}]",
+                    f"the reference does not meet requirement {r.id!r} on case {failing[0]!r} "
+                    f"(events recorded: {events})",
+                )
+            )
     return found
 
 
-def pitfall_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall],
-                     expected: Expected, requirements: Sequence[Requirement] = ()) -> list[Finding]:
+def pitfall_findings(
+    problem: Problem,
+    cases: list[Case],
+    pitfalls: list[Pitfall],
+    expected: Expected,
+    requirements: Sequence[Requirement] = (),
+) -> list[Finding]:
     """Every coded pitfall must fail some hidden case or requirement; a pitfall marked equivalent
     must fail none."""
     found = []
@@ -354,19 +440,32 @@ def pitfall_findings(problem: Problem, cases: list[Case], pitfalls: list[Pitfall
         if p.equivalent:
             if catching or unmet:
                 by = f"case {catching[0].id!r}" if catching else f"requirement {unmet[0]!r}"
-                found.append(Finding(display, f"{where}.equivalent",
-                                     f"pitfall {p.id!r} is marked equivalent, but {by} "
-                                     "catches it; remove `equivalent` or fix the pitfall's code"))
+                found.append(
+                    Finding(
+                        display,
+                        f"{where}.equivalent",
+                        f"pitfall {p.id!r} is marked equivalent, but {by} "
+                        "catches it; remove `equivalent` or fix the pitfall's code",
+                    )
+                )
             else:
-                found.append(Finding(display, where, f"pitfall {p.id!r} is equivalent: {p.equivalent}", "note"))
+                found.append(
+                    Finding(display, where, f"pitfall {p.id!r} is equivalent: {p.equivalent}", "note")
+                )
         elif unmet and not any(c.hidden for c in catching):
             continue  # a requirement catches it: a learner making this mistake fails that entry
         elif not any(c.hidden for c in catching):
             message = f"pitfall {p.id!r} is not caught by any hidden case"
             if catching:
                 message += f" (only by visible case {catching[0].id!r})"
-            found.append(Finding(display, where, message + "; add a hidden case where its output differs "
-                                 "from the reference's, or mark it `equivalent` with the reason"))
+            found.append(
+                Finding(
+                    display,
+                    where,
+                    message + "; add a hidden case where its output differs "
+                    "from the reference's, or mark it `equivalent` with the reason",
+                )
+            )
     return found
 
 
@@ -377,8 +476,9 @@ def _catches(problem: Problem, reference, outs: dict, case_id: str) -> bool:
     return isinstance(out, Raised) or compare_tree(reference, out, problem.rtol, problem.atol) is not None
 
 
-def _graded_findings(problem: Problem, path: Path, future,
-                     judge: Callable[[Problem, str, ProblemResult], list[Finding]]) -> list[Finding]:
+def _graded_findings(
+    problem: Problem, path: Path, future, judge: Callable[[Problem, str, ProblemResult], list[Finding]]
+) -> list[Finding]:
     """What ``judge`` finds in the grading of ``path`` (a future of it), or that it could not be graded."""
     display = problem.rel(path)
     try:
@@ -394,16 +494,28 @@ def _stub_findings(problem: Problem, display: str, result: ProblemResult) -> lis
     if result.status is ProblemStatus.PASSED:
         why = "passes every case"
     else:
-        detail = result.message or next((c.message for c in result.cases if c.status is not CaseStatus.PASSED), "")
+        detail = result.message or next(
+            (c.message for c in result.cases if c.status is not CaseStatus.PASSED), ""
+        )
         why = f"is graded {result.status.value}" + (f" ({detail})" if detail else "")
-    return [Finding(display, f"def {problem.entry_point}",
-                    f"the untouched stub {why}; it should raise NotImplementedError so learners see not_implemented")]
+    return [
+        Finding(
+            display,
+            f"def {problem.entry_point}",
+            f"the untouched stub {why}; it should raise NotImplementedError so learners see not_implemented",
+        )
+    ]
 
 
 def _reference_findings(problem: Problem, display: str, result: ProblemResult) -> list[Finding]:
     if result.status is ProblemStatus.PASSED:
         return []
     if result.message:
-        return [Finding(display, f"def {problem.entry_point}", f"graded {result.status.value}: {result.message}")]
-    return [Finding(display, f"cases[{c.id}]", f"the reference does not pass its own case: {c.full_message}")
-            for c in result.cases if c.status is not CaseStatus.PASSED]
+        return [
+            Finding(display, f"def {problem.entry_point}", f"graded {result.status.value}: {result.message}")
+        ]
+    return [
+        Finding(display, f"cases[{c.id}]", f"the reference does not pass its own case: {c.full_message}")
+        for c in result.cases
+        if c.status is not CaseStatus.PASSED
+    ]

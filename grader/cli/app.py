@@ -55,8 +55,12 @@ app = _Typer(
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    root: Path | None = typer.Option(None, "--root", help="Course folder holding problems/ (default: found from here, or $GRADER_ROOT)."),
-    workspace: Path | None = typer.Option(None, "--workspace", help="Folder of your solution files (default: workspace/, or $GRADER_WORKSPACE)."),
+    root: Path | None = typer.Option(
+        None, "--root", help="Course folder holding problems/ (default: found from here, or $GRADER_ROOT)."
+    ),
+    workspace: Path | None = typer.Option(
+        None, "--workspace", help="Folder of your solution files (default: workspace/, or $GRADER_WORKSPACE)."
+    ),
 ) -> None:
     """Practise JAX and Flax: read a problem, solve it in your workspace, check it."""
     encode_safely()
@@ -69,8 +73,13 @@ def main_options(
         fail(err, str(exc))
     if not (course / "problems").is_dir():
         fail(err, f"{course} has no problems/ folder: it is not a course (`grader init DIR` makes one)")
-    ctx.obj = CommandContext(root=course, catalogue=load_catalogue(course),
-                             workspace=Workspace.locate(course, workspace), out=Console(), err=err)
+    ctx.obj = CommandContext(
+        root=course,
+        catalogue=load_catalogue(course),
+        workspace=Workspace.locate(course, workspace),
+        out=Console(),
+        err=err,
+    )
 
 
 for audience in (learner, instructor, ci):

@@ -27,14 +27,36 @@ if TYPE_CHECKING:  # rich.progress is imported when a bar is shown
 def grade_command(
     ctx: typer.Context,
     folder: Path | None = typer.Argument(None, help="Submission folder holding <slug>.py files."),
-    many: Path | None = typer.Option(None, "--many", help="Grade every ROOT/<learner>/ folder and write a gradebook."),
-    problems: str | None = typer.Option(None, "--problems", help="Comma-separated problems to grade (default: all)."),
-    format: str = typer.Option("text", "--format", help="text, json, junit or gradescope (text only with --many)."),
-    output: Path | None = typer.Option(None, "--output", help="Write the report to this file; with --many, the gradebook folder (default: gradebook)."),
-    min_score: str | None = typer.Option(None, "--min-score", help="Points (7.5) or share (80%) needed for exit code 0 (default: every problem passed)."),
-    jobs: int = typer.Option(1, "--jobs", min=1, help="Learners graded at once (each in worker processes of their own)."),
-    shard: str | None = typer.Option(None, "--shard", help="K/N: with --many, grade only the K-th of N slices of the class."),
-    hidden_visibility: str = typer.Option("after_published", "--hidden-visibility", help="Gradescope visibility of hidden cases: hidden, after_due_date, after_published or visible."),
+    many: Path | None = typer.Option(
+        None, "--many", help="Grade every ROOT/<learner>/ folder and write a gradebook."
+    ),
+    problems: str | None = typer.Option(
+        None, "--problems", help="Comma-separated problems to grade (default: all)."
+    ),
+    format: str = typer.Option(
+        "text", "--format", help="text, json, junit or gradescope (text only with --many)."
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        help="Write the report to this file; with --many, the gradebook folder (default: gradebook).",
+    ),
+    min_score: str | None = typer.Option(
+        None,
+        "--min-score",
+        help="Points (7.5) or share (80%) needed for exit code 0 (default: every problem passed).",
+    ),
+    jobs: int = typer.Option(
+        1, "--jobs", min=1, help="Learners graded at once (each in worker processes of their own)."
+    ),
+    shard: str | None = typer.Option(
+        None, "--shard", help="K/N: with --many, grade only the K-th of N slices of the class."
+    ),
+    hidden_visibility: str = typer.Option(
+        "after_published",
+        "--hidden-visibility",
+        help="Gradescope visibility of hidden cases: hidden, after_due_date, after_published or visible.",
+    ),
     platform: Platform = "cpu",
     time_limit: TimeLimit = None,
     max_file_bytes: MaxFileBytes = None,
@@ -50,8 +72,12 @@ def grade_command(
     if (folder is None) == (many is None):
         fail(s, "give either a submission folder or --many ROOT")
     if format not in FORMATS or (many is not None and format != "text"):
-        fail(s, f"unknown format {format!r} (use {', '.join(FORMATS)})" if format not in FORMATS
-             else "--many writes a gradebook (CSV and JSON); --format applies to one submission")
+        fail(
+            s,
+            f"unknown format {format!r} (use {', '.join(FORMATS)})"
+            if format not in FORMATS
+            else "--many writes a gradebook (CSV and JSON); --format applies to one submission",
+        )
     if shard is not None and many is None:
         fail(s, "--shard slices a class: use it with --many")
     if hidden_visibility not in VISIBILITIES:
@@ -63,15 +89,24 @@ def grade_command(
     try:
         threshold = parse_threshold(min_score)
         slice_ = batch.parse_shard(shard) if shard else None
-        selected = batch.select_problems(s.catalogue, [p.strip() for p in problems.split(",") if p.strip()] if problems else None)
+        selected = batch.select_problems(
+            s.catalogue, [p.strip() for p in problems.split(",") if p.strip()] if problems else None
+        )
     except (ValueError, LookupError) as exc:
         fail(s, str(exc.args[0]))
     except MetadataError as exc:
         fail(s, f"a problem is broken: {exc.findings[0]} (run `grader validate`)")
-    options = batch.BatchOptions(GradeOptions(run=RunOptions(platform=platform), case_seconds=time_limit,
-                                              max_file_bytes=max_file_bytes), jobs)
-    learners = (batch.discover_learners(target, str(target)) if many is not None
-                else [batch.learner_at(target, str(target))])
+    options = batch.BatchOptions(
+        GradeOptions(
+            run=RunOptions(platform=platform), case_seconds=time_limit, max_file_bytes=max_file_bytes
+        ),
+        jobs,
+    )
+    learners = (
+        batch.discover_learners(target, str(target))
+        if many is not None
+        else [batch.learner_at(target, str(target))]
+    )
     if slice_:
         learners = batch.select_shard(learners, *slice_)
     try:
@@ -100,8 +135,14 @@ def grade_command(
     raise typer.Exit(0 if all(met.values()) else 1)
 
 
-def _write_submission(s: CommandContext, submission: SubmissionResult, format: str, output: Path | None,
-                      threshold: Threshold, visibility: str) -> None:
+def _write_submission(
+    s: CommandContext,
+    submission: SubmissionResult,
+    format: str,
+    output: Path | None,
+    threshold: Threshold,
+    visibility: str,
+) -> None:
     from grader.reporters.formats import render_machine
     from grader.reporters.grade_text import render_submission
 
@@ -134,8 +175,14 @@ class _grading_progress:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        bar = self.bar = Progress(TextColumn("Grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                  console=self.console, transient=True)
+        bar = self.bar = Progress(
+            TextColumn("Grading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
         bar.start()
         task = bar.add_task("grading", total=self.total)
         return lambda done, total: bar.update(task, completed=done, total=total)
@@ -147,8 +194,14 @@ class _grading_progress:
 
 def merge_command(
     ctx: typer.Context,
-    gradebooks: list[Path] = typer.Argument(..., help="gradebook.json files (or folders holding one) written by `grade --many --shard`."),
-    output: Path = typer.Option(Path("gradebook"), "--output", help="Folder to write the merged gradebook.csv and gradebook.json into."),
+    gradebooks: list[Path] = typer.Argument(
+        ..., help="gradebook.json files (or folders holding one) written by `grade --many --shard`."
+    ),
+    output: Path = typer.Option(
+        Path("gradebook"),
+        "--output",
+        help="Folder to write the merged gradebook.csv and gradebook.json into.",
+    ),
 ) -> None:
     """Merge the gradebooks of shards into one gradebook (CSV and JSON)."""
     from grader.grading.gradebook import GradebookError, merge_gradebooks, read_gradebook, write_gradebook
@@ -161,8 +214,11 @@ def merge_command(
         fail(s, str(exc))
     except OSError as exc:
         fail(s, f"cannot write {output}: {exc.strerror or exc}")
-    s.out.print(f"Merged {len(gradebooks)} gradebooks ({len(merged['learners'])} learners) into "
-                + ", ".join(display(p) for p in written), highlight=False)
+    s.out.print(
+        f"Merged {len(gradebooks)} gradebooks ({len(merged['learners'])} learners) into "
+        + ", ".join(display(p) for p in written),
+        highlight=False,
+    )
 
 
 def doctor_command(ctx: typer.Context) -> None:
@@ -171,13 +227,17 @@ def doctor_command(ctx: typer.Context) -> None:
     from grader.engine import daemon
     from grader.engine.cache import cache_dir
     from grader.engine.sandbox import protections
+
     found = protections([str(s.root / "reference"), str(cache_dir())])
     text_report.render_protections(found, s.out)
     folder = daemon.folder_for(RunOptions())
     use = "yes" if daemon.enabled(sys.stdout.isatty()) else "no"
     running = "running" if (folder / "sock").exists() else "not running"
-    s.out.print(f"Check daemon (workers forked from a process kept between checks): used here: {use} "
-                f"(GRADER_DAEMON={os.environ.get('GRADER_DAEMON', '')!s}); {running}; {folder}", highlight=False)
+    s.out.print(
+        f"Check daemon (workers forked from a process kept between checks): used here: {use} "
+        f"(GRADER_DAEMON={os.environ.get('GRADER_DAEMON', '')!s}); {running}; {folder}",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -48,7 +48,6 @@ def fail(session_or_console: CommandContext | Console, message: str, code: int =
     raise typer.Exit(code)
 
 
-
 def encode_safely() -> None:
     """Whatever the terminal's encoding (ASCII under LANG=C or PYTHONIOENCODING=ascii), text it
     cannot carry is written as escapes: learner text never stops the output."""
@@ -64,14 +63,25 @@ def encode_safely() -> None:
 # ---------------------------------------------------------------- options of several commands
 # declared once each; a command writes ``platform: Platform = "cpu"``
 
-Platform = Annotated[str, typer.Option(
-    "--platform", help="JAX platform the code runs on (cpu keeps verdicts reproducible).")]
-TimeLimit = Annotated[float | None, typer.Option(
-    "--time-limit", min=0.1, help="Seconds allowed per case (default: each problem's own limit).")]
-MaxFileBytes = Annotated[int | None, typer.Option(
-    "--max-file-bytes", min=1, metavar="BYTES",
-    help="Largest submission file graded; a bigger one is an error, not read "
-         "(default: $GRADER_MAX_SUBMISSION_BYTES, else 1048576 = 1 MiB).")]
+Platform = Annotated[
+    str, typer.Option("--platform", help="JAX platform the code runs on (cpu keeps verdicts reproducible).")
+]
+TimeLimit = Annotated[
+    float | None,
+    typer.Option(
+        "--time-limit", min=0.1, help="Seconds allowed per case (default: each problem's own limit)."
+    ),
+]
+MaxFileBytes = Annotated[
+    int | None,
+    typer.Option(
+        "--max-file-bytes",
+        min=1,
+        metavar="BYTES",
+        help="Largest submission file graded; a bigger one is an error, not read "
+        "(default: $GRADER_MAX_SUBMISSION_BYTES, else 1048576 = 1 MiB).",
+    ),
+]
 
 
 def with_status(s: CommandContext, message: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -24,26 +24,40 @@ from grader.reporters.validation import render_validation
 def init_command(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="The course folder to make; it must be new or empty."),
-    from_bundled: bool = typer.Option(False, "--from-bundled", help="Copy the problems of this repository's "
-                                      "course (or of the course named by --root) instead of writing the example."),
+    from_bundled: bool = typer.Option(
+        False,
+        "--from-bundled",
+        help="Copy the problems of this repository's "
+        "course (or of the course named by --root) instead of writing the example.",
+    ),
 ) -> None:
     """Make a new course folder: problems/ and reference/, a README for learners, CI files, .gitignore, one example problem."""
     err = Console(stderr=True)
     try:
-        source = course_to_copy(ctx.parent.params.get("root") if ctx.parent else None) if from_bundled else None
+        source = (
+            course_to_copy(ctx.parent.params.get("root") if ctx.parent else None) if from_bundled else None
+        )
         course = init_course(folder, source)
     except GraderError as exc:
         fail(err, str(exc))
     out = Console()
     count = len(course.slugs)
     named = f" ({', '.join(course.slugs)})" if count <= 3 else ""
-    out.print(f"Made the course {display(course.folder)} with {count} problem{'s' if count != 1 else ''}{named}.",
-              highlight=False)
-    out.print(f"Next: `cd {display(course.folder)}`, then `grader validate`; `grader new SLUG` adds a problem.",
-              highlight=False, markup=False)
+    out.print(
+        f"Made the course {display(course.folder)} with {count} problem{'s' if count != 1 else ''}{named}.",
+        highlight=False,
+    )
+    out.print(
+        f"Next: `cd {display(course.folder)}`, then `grader validate`; `grader new SLUG` adds a problem.",
+        highlight=False,
+        markup=False,
+    )
 
 
-def new_command(ctx: typer.Context, slug: str = typer.Argument(..., help="Folder name of the new problem, like 'my-problem'.")) -> None:
+def new_command(
+    ctx: typer.Context,
+    slug: str = typer.Argument(..., help="Folder name of the new problem, like 'my-problem'."),
+) -> None:
     """Create a new problem (metadata, statement, stub, cases, reference, a pitfall) from templates."""
     s: CommandContext = ctx.obj
     try:
@@ -60,11 +74,20 @@ def validate_command(
     slugs: list[str] | None = typer.Argument(None, help="Problems to check (default: all of them)."),
     static: bool = typer.Option(False, "--static", help="Only read the files; run no code (fast)."),
     platform: Platform = "cpu",
-    mutants: bool = typer.Option(False, "--mutants", help="Instead of the usual checks, mutation analysis: run small "
-                                 "mistakes written into the reference on every case, print each problem's score "
-                                 "and every surviving mutant as a diff."),
-    min_score: float = typer.Option(DEFAULT_MIN_SCORE, "--min-score", min=0.0, max=100.0,
-                                    help="With --mutants: exit 1 when a problem's mutation score (percent) is below this."),
+    mutants: bool = typer.Option(
+        False,
+        "--mutants",
+        help="Instead of the usual checks, mutation analysis: run small "
+        "mistakes written into the reference on every case, print each problem's score "
+        "and every surviving mutant as a diff.",
+    ),
+    min_score: float = typer.Option(
+        DEFAULT_MIN_SCORE,
+        "--min-score",
+        min=0.0,
+        max=100.0,
+        help="With --mutants: exit 1 when a problem's mutation score (percent) is below this.",
+    ),
 ) -> None:
     """Check problems for instructors: metadata, signatures, stub, reference, pitfalls, cost. Exit 1 on any error."""
     s: CommandContext = ctx.obj
@@ -98,21 +121,39 @@ def export_command(
     student: Path = typer.Option(..., "--student", help="Folder to write the learner distribution into."),
     force: bool = typer.Option(False, "--force", help="Write into the folder even if it is not empty."),
     platform: Platform = "cpu",
-    workflow: bool = typer.Option(True, "--workflow/--no-workflow",
-                                  help="Write .github/workflows/grade.yml, grading workspace/ on every push."),
+    workflow: bool = typer.Option(
+        True,
+        "--workflow/--no-workflow",
+        help="Write .github/workflows/grade.yml, grading workspace/ on every push.",
+    ),
 ) -> None:
     """Write a learner repository: statements, stubs, visible cases and their expected outputs, the grader's wheel, a README and a CI workflow; no reference, no hidden case."""
     s: CommandContext = ctx.obj
     try:
-        done = with_status(s, "Exporting…", export_student, s.root, student, force, RunOptions(platform=platform),
-                           workflow=workflow)
+        done = with_status(
+            s,
+            "Exporting…",
+            export_student,
+            s.root,
+            student,
+            force,
+            RunOptions(platform=platform),
+            workflow=workflow,
+        )
     except GraderError as exc:
         fail(s, f"cannot export: {exc}")
-    s.out.print(f"Wrote {len(done.slugs)} problems ({done.visible_cases} visible cases) to {done.outdir}", highlight=False)
+    s.out.print(
+        f"Wrote {len(done.slugs)} problems ({done.visible_cases} visible cases) to {done.outdir}",
+        highlight=False,
+    )
     s.out.print("Learners start with the first command of its README.md.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    for name, command in (("init", init_command), ("new", new_command), ("validate", validate_command),
-                          ("export", export_command)):
+    for name, command in (
+        ("init", init_command),
+        ("new", new_command),
+        ("validate", validate_command),
+        ("export", export_command),
+    ):
         app.command(name, rich_help_panel="For instructors")(command)

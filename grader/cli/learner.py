@@ -57,6 +57,7 @@ def check_command(
         if created and format == "text":
             s.err.print(f"Created {shown} from the stub: write your solution there.", highlight=False)
     from grader.engine import daemon
+
     # at a terminal, workers come from a daemon kept between checks (the warm path, as in notebooks)
     with daemon.warm_run(RunOptions(platform=platform), interactive=sys.stdout.isatty()) as run:
         options = GradeOptions(run=run, case_seconds=time_limit, max_file_bytes=max_file_bytes)
@@ -77,7 +78,9 @@ def check_command(
     raise typer.Exit(0 if result.passed else 1)
 
 
-def hint_command(ctx: typer.Context, slug: str = typer.Argument(..., help="The problem you want a hint for.")) -> None:
+def hint_command(
+    ctx: typer.Context, slug: str = typer.Argument(..., help="The problem you want a hint for.")
+) -> None:
     """Show the next hint for a problem (one more each time)."""
     s: CommandContext = ctx.obj
     problem = s.problem(slug)
@@ -115,10 +118,15 @@ def reset_command(
 
 def watch_command(
     ctx: typer.Context,
-    slug: str | None = typer.Argument(None, help="The problem to open (default: the first one you have not solved)."),
+    slug: str | None = typer.Argument(
+        None, help="The problem to open (default: the first one you have not solved)."
+    ),
     platform: Platform = "cpu",
-    quick: bool = typer.Option(True, "--quick/--no-quick",
-                               help="Show a quick verdict from a worker kept between saves before the one from a fresh process."),
+    quick: bool = typer.Option(
+        True,
+        "--quick/--no-quick",
+        help="Show a quick verdict from a worker kept between saves before the one from a fresh process.",
+    ),
 ) -> None:
     """Check your file every time you save it; single keys move between problems, show hints and more."""
     s: CommandContext = ctx.obj
@@ -135,8 +143,13 @@ def watch_command(
         pool.warm(run)
         options = GradeOptions(run=run)
         try:
-            code = run_watch(s.catalogue.problems, s.workspace, slug, grader_for(options),
-                             quick=QuickCheck(options, live) if quick else None)
+            code = run_watch(
+                s.catalogue.problems,
+                s.workspace,
+                slug,
+                grader_for(options),
+                quick=QuickCheck(options, live) if quick else None,
+            )
         except (WatchError, LookupError) as exc:
             fail(s, str(exc))
     raise typer.Exit(code)
@@ -154,7 +167,9 @@ def progress_command(ctx: typer.Context) -> None:
 def solution_command(
     ctx: typer.Context,
     slug: str = typer.Argument(..., help="The problem whose reference solution to show."),
-    force: bool = typer.Option(False, "--force", help="Show it although you have not passed yet (asks first)."),
+    force: bool = typer.Option(
+        False, "--force", help="Show it although you have not passed yet (asks first)."
+    ),
     yes: bool = typer.Option(False, "--yes", "-y", help="With --force: do not ask for confirmation."),
 ) -> None:
     """Show the reference solution of a problem once you have passed it (or earlier with --force)."""
@@ -167,7 +182,11 @@ def solution_command(
         source = reference_source(problem, s.workspace)
     except SolutionLocked:
         if not force:
-            fail(s, f"pass {slug} first to see its reference solution (`grader solution {slug} --force` shows it now)", 1)
+            fail(
+                s,
+                f"pass {slug} first to see its reference solution (`grader solution {slug} --force` shows it now)",
+                1,
+            )
         if not yes:
             if not sys.stdin.isatty():
                 fail(s, "refusing to reveal the solution without confirmation; pass --yes")
@@ -181,7 +200,14 @@ def solution_command(
 
 
 def register(app: typer.Typer) -> None:
-    for name, command in (("list", list_command), ("show", show_command), ("check", check_command),
-                          ("hint", hint_command), ("reset", reset_command), ("watch", watch_command),
-                          ("progress", progress_command), ("solution", solution_command)):
+    for name, command in (
+        ("list", list_command),
+        ("show", show_command),
+        ("check", check_command),
+        ("hint", hint_command),
+        ("reset", reset_command),
+        ("watch", watch_command),
+        ("progress", progress_command),
+        ("solution", solution_command),
+    ):
         app.command(name, rich_help_panel="For learners")(command)

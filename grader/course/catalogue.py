@@ -33,7 +33,9 @@ PROBLEM_FIELDS = {
     "title": Field((str,), check=non_empty),
     "position": Field((int,), check=non_negative),
     "difficulty": Field((str,), check=one_of("easy", "medium", "hard")),
-    "entry_point": Field((str,), check=lambda v: None if IDENT_RE.match(v) else "must be a Python identifier"),
+    "entry_point": Field(
+        (str,), check=lambda v: None if IDENT_RE.match(v) else "must be a Python identifier"
+    ),
     "summary": Field((str,), required=False, default=""),
     "time_limit": Field((float,), required=False, default=10.0, check=positive),
     "weight": Field((float,), required=False, default=1.0, check=positive),
@@ -57,12 +59,17 @@ CASES_FIELDS = {
     "cases": Field((list,), check=non_empty),
 }
 CASE_FIELDS = {
-    "id": Field((str,), check=lambda v: None if ID_RE.match(v) else "must be letters, digits, '-', '_' or '.'"),
+    "id": Field(
+        (str,), check=lambda v: None if ID_RE.match(v) else "must be letters, digits, '-', '_' or '.'"
+    ),
     "visibility": Field((str,), check=one_of("visible", "hidden")),
     "points": Field((float,), required=False, default=1.0, check=non_negative),
     "inputs": Field((dict,)),
-    "world": Field((str,), required=False,
-                   check=lambda v: None if v in WORLDS else f"unknown world {v!r} (known: {', '.join(WORLDS)})"),
+    "world": Field(
+        (str,),
+        required=False,
+        check=lambda v: None if v in WORLDS else f"unknown world {v!r} (known: {', '.join(WORLDS)})",
+    ),
 }
 PITFALLS_FIELDS = {
     "format_version": Field((int,), check=one_of(FORMAT_VERSION)),
@@ -70,10 +77,13 @@ PITFALLS_FIELDS = {
     "accepted_probes": Field((list,), required=False, default=[]),  # see grader/authoring/probes.py
 }
 PITFALL_FIELDS = {
-    "id": Field((str,), check=lambda v: None if ID_RE.match(v) else "must be letters, digits, '-', '_' or '.'"),
+    "id": Field(
+        (str,), check=lambda v: None if ID_RE.match(v) else "must be letters, digits, '-', '_' or '.'"
+    ),
     "message": Field((str,), check=non_empty),
-    "function": Field((str,), required=False,
-                      check=lambda v: None if IDENT_RE.match(v) else "must be a Python identifier"),
+    "function": Field(
+        (str,), required=False, check=lambda v: None if IDENT_RE.match(v) else "must be a Python identifier"
+    ),
     "exception": Field((dict,), required=False),
     "equivalent": Field((str,), required=False, check=non_empty),
 }
@@ -210,8 +220,10 @@ def find_root(start: Path | None = None) -> Path:
     bundled = bundled_root()
     if bundled is not None:
         return bundled
-    raise LookupError("no course here: no problems/ folder in this folder or above. Run inside a course "
-                      "folder, pass --root DIR or set GRADER_ROOT=DIR, or make a course with `grader init DIR`")
+    raise LookupError(
+        "no course here: no problems/ folder in this folder or above. Run inside a course "
+        "folder, pass --root DIR or set GRADER_ROOT=DIR, or make a course with `grader init DIR`"
+    )
 
 
 def bundled_root() -> Path | None:
@@ -240,7 +252,9 @@ def load_problem(root: Path, slug: str) -> Problem:
     display = f"problems/{slug}/problem.toml"
     findings: list[Finding] = []
     if not SLUG_RE.match(slug):
-        findings.append(Finding(f"problems/{slug}", "", "folder name must be a lowercase slug like 'my-problem'"))
+        findings.append(
+            Finding(f"problems/{slug}", "", "folder name must be a lowercase slug like 'my-problem'")
+        )
     raw = read_toml(root / "problems" / slug / "problem.toml", display)
     data = check_table(raw, PROBLEM_FIELDS, display, "", findings)
     args = []
@@ -258,10 +272,21 @@ def load_problem(root: Path, slug: str) -> Problem:
     tol = check_table(data["tolerance"] or {}, TOLERANCE_FIELDS, display, "tolerance", findings)
     if findings:
         raise MetadataError(findings)
-    return Problem(slug=slug, root=root, title=data["title"], position=data["position"],
-                   difficulty=data["difficulty"], entry_point=data["entry_point"],
-                   summary=data["summary"], time_limit=data["time_limit"], weight=data["weight"],
-                   hints=tuple(hints), args=tuple(args), rtol=tol["rtol"], atol=tol["atol"])
+    return Problem(
+        slug=slug,
+        root=root,
+        title=data["title"],
+        position=data["position"],
+        difficulty=data["difficulty"],
+        entry_point=data["entry_point"],
+        summary=data["summary"],
+        time_limit=data["time_limit"],
+        weight=data["weight"],
+        hints=tuple(hints),
+        args=tuple(args),
+        rtol=tol["rtol"],
+        atol=tol["atol"],
+    )
 
 
 def load_cases(problem: Problem) -> list[Case]:
@@ -289,9 +314,14 @@ def load_cases(problem: Problem) -> list[Case]:
         for extra in sorted(set(inputs) - {a.name for a in problem.args}):
             findings.append(Finding(display, f"{label}.{extra}", "is not an argument of the entry point"))
         if entry.get("world") and entry.get("visibility") == "visible":
-            findings.append(Finding(display, f"cases[{cid}].world" if cid else f"{where}.world",
-                                    "only hidden cases may change the world: statements say that hidden "
-                                    "cases may change library defaults, and visible ones show the usual world"))
+            findings.append(
+                Finding(
+                    display,
+                    f"cases[{cid}].world" if cid else f"{where}.world",
+                    "only hidden cases may change the world: statements say that hidden "
+                    "cases may change library defaults, and visible ones show the usual world",
+                )
+            )
         if cid and entry.get("visibility") and entry.get("inputs") is not None:
             cases.append(Case(cid, entry["visibility"], entry["points"], inputs, entry.get("world")))
     if findings:
@@ -315,23 +345,31 @@ def load_pitfalls(problem: Problem) -> list[Pitfall]:
             try:
                 re.compile(exc.get("match") or "")
             except re.error as err:
-                findings.append(Finding(display, f"{where}.exception.match", f"is not a valid regular expression: {err}"))
+                findings.append(
+                    Finding(display, f"{where}.exception.match", f"is not a valid regular expression: {err}")
+                )
         if (entry.get("function") is None) == (exc is None):
             findings.append(Finding(display, where, "needs exactly one of 'function' or 'exception'"))
         if entry.get("id") in seen:
             findings.append(Finding(display, f"{where}.id", f"pitfall id {entry['id']!r} is used twice"))
         seen.add(entry.get("id"))
-        pitfalls.append(Pitfall(id=entry.get("id") or "", message=entry.get("message") or "",
-                                function=entry.get("function"),
-                                exception_type=(exc or {}).get("type"),
-                                exception_match=(exc or {}).get("match") or "",
-                                equivalent=entry.get("equivalent")))
+        pitfalls.append(
+            Pitfall(
+                id=entry.get("id") or "",
+                message=entry.get("message") or "",
+                function=entry.get("function"),
+                exception_type=(exc or {}).get("type"),
+                exception_match=(exc or {}).get("match") or "",
+                equivalent=entry.get("equivalent"),
+            )
+        )
     if findings:
         raise MetadataError(findings)
     return pitfalls
 
 
 # ---------------------------------------------------------------- inputs
+
 
 def input_problem(kind: str, value: Any) -> str | None:
     """Why ``value`` is not a valid input of this kind, or None."""
@@ -362,8 +400,7 @@ def _has_non_numbers(value: Any) -> bool:
     return isinstance(value, bool) or not isinstance(value, (int, float))
 
 
-_GENERATOR_KEYS = {"random": {"random", "shape", "seed", "scale", "low", "high"},
-                   "fill": {"fill", "shape"}}
+_GENERATOR_KEYS = {"random": {"random", "shape", "seed", "scale", "low", "high"}, "fill": {"fill", "shape"}}
 
 
 def generate_array(spec: dict) -> np.ndarray:
@@ -387,7 +424,9 @@ def generate_array(spec: dict) -> np.ndarray:
     if spec["random"] == "normal":
         return (rng.standard_normal(shape) * float(spec.get("scale", 1.0))).astype(np.float32)
     if spec["random"] == "uniform":
-        return rng.uniform(float(spec.get("low", 0.0)), float(spec.get("high", 1.0)), shape).astype(np.float32)
+        return rng.uniform(float(spec.get("low", 0.0)), float(spec.get("high", 1.0)), shape).astype(
+            np.float32
+        )
     raise ValueError("'random' must be 'normal' or 'uniform'")
 
 

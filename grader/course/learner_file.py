@@ -58,8 +58,10 @@ def what_it_is(mode: int) -> str:
 
 def _too_big(shown: str, size: int | None, limit: int) -> NotGradable:
     what = f"is {size:,} bytes," if size is not None else "grew while it was being read to"
-    return NotGradable(f"{shown} {what} more than the {limit:,} bytes a submission may have "
-                       f"(--max-file-bytes or {MAX_BYTES_VARIABLE} change the limit); is it the right file?")
+    return NotGradable(
+        f"{shown} {what} more than the {limit:,} bytes a submission may have "
+        f"(--max-file-bytes or {MAX_BYTES_VARIABLE} change the limit); is it the right file?"
+    )
 
 
 def _unreadable(shown: str, exc: OSError) -> NotGradable:
@@ -77,13 +79,15 @@ def _on_the_way(path: Path, shown: str) -> tuple[int | None, str]:
         try:
             deeper = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
         except OSError as exc:
-            linked = exc.errno == errno.ELOOP or os.path.islink(os.path.join(*parts[:i + 1]))
+            linked = exc.errno == errno.ELOOP or os.path.islink(os.path.join(*parts[: i + 1]))
             failure: Exception
             if linked:
-                failure = NotGradable(f"{shown}: {os.path.join(*parts[:i + 1])} is a symbolic link; "
-                                  "submit your files themselves, not links to them")
+                failure = NotGradable(
+                    f"{shown}: {os.path.join(*parts[: i + 1])} is a symbolic link; "
+                    "submit your files themselves, not links to them"
+                )
             elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
-                failure = FileNotFoundError(errno.ENOENT, "no such folder", os.path.join(*parts[:i + 1]))
+                failure = FileNotFoundError(errno.ENOENT, "no such folder", os.path.join(*parts[: i + 1]))
             else:
                 failure = _unreadable(shown, exc)
             raise failure from None
@@ -113,8 +117,9 @@ def open_folder(path: Path, shown: str) -> int:
     return fd
 
 
-def _stat_of_kind(name: str | Path, dir_fd: int | None, shown: str,
-                  of_kind: Callable[[int], bool]) -> os.stat_result:
+def _stat_of_kind(
+    name: str | Path, dir_fd: int | None, shown: str, of_kind: Callable[[int], bool]
+) -> os.stat_result:
     """``name``'s status, the link itself if it is one. Raises FileNotFoundError when it is not there,
     NotGradable when it cannot be read or ``of_kind(st_mode)`` is false."""
     try:
@@ -148,7 +153,9 @@ def read_file(name: str | Path, shown: str, limit: int, dir_fd: int | None = Non
     except FileNotFoundError:
         raise
     except OSError as exc:  # ELOOP: it became a link since
-        raise NotGradable(f"{shown} changed while it was being read ({exc.strerror}); submit it again") from None
+        raise NotGradable(
+            f"{shown} changed while it was being read ({exc.strerror}); submit it again"
+        ) from None
     try:
         now = os.fstat(fd)
         if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):

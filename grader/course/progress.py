@@ -79,13 +79,17 @@ def problem_progress(problem: Problem, entry: object) -> ProblemProgress:
     first_solved = entry.get("first_solved")
     first_solved = first_solved if isinstance(first_solved, str) and first_solved else None
     return ProblemProgress(
-        slug=problem.slug, title=problem.title, difficulty=problem.difficulty, position=problem.position,
+        slug=problem.slug,
+        title=problem.title,
+        difficulty=problem.difficulty,
+        position=problem.position,
         solved=latest == "passed" or first_solved is not None,
         latest=latest,
         attempts=_int(entry.get("attempts")),
         first_solved=first_solved,
         hints_shown=min(_int(entry.get("hints_shown")), len(problem.hints)),
-        hints_total=len(problem.hints))
+        hints_total=len(problem.hints),
+    )
 
 
 def _int(value: Any) -> int:
@@ -96,6 +100,7 @@ def _int(value: Any) -> int:
 
 
 # ---------------------------------------------------------------- the reference, once earned
+
 
 class SolutionLocked(Exception):
     """The learner has not passed the problem yet."""

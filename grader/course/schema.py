@@ -54,6 +54,7 @@ class Field:
 def one_of(*choices: object) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         return None if value in choices else f"must be one of {', '.join(map(str, choices))}, not {value!r}"
+
     return check
 
 
@@ -79,8 +80,9 @@ def read_toml(path: Path, display: str) -> dict:
         raise MetadataError([Finding(display, "", f"is not valid TOML: {exc}")]) from None
 
 
-def check_table(table: Any, fields: dict[str, Field], file: str, prefix: str,
-                findings: list[Finding]) -> dict:
+def check_table(
+    table: Any, fields: dict[str, Field], file: str, prefix: str, findings: list[Finding]
+) -> dict:
     """Validate ``table`` against ``fields``; return it with defaults filled. Appends findings."""
     where = prefix or "top level"
     if not isinstance(table, dict):
@@ -89,8 +91,9 @@ def check_table(table: Any, fields: dict[str, Field], file: str, prefix: str,
     out = {}
     for key in table:
         if key not in fields:
-            findings.append(Finding(file, _join(prefix, key),
-                                    f"unknown key (expected one of: {', '.join(fields)})"))
+            findings.append(
+                Finding(file, _join(prefix, key), f"unknown key (expected one of: {', '.join(fields)})")
+            )
     for key, spec in fields.items():
         name = _join(prefix, key)
         if key not in table:
@@ -118,8 +121,14 @@ def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-_WORDS = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-          list: "a list", dict: "a table"}
+_WORDS = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a table",
+}
 
 
 def _type_word(t: type) -> str:

@@ -53,7 +53,7 @@ class StepClock:
     last: float | None = None
 
     def check(self, now: float | None = None) -> str | None:
-        """"cpu", "idle" or "wall" when that limit ran out, else None. Reads /proc at most
+        """ "cpu", "idle" or "wall" when that limit ran out, else None. Reads /proc at most
         every SAMPLE_SECONDS."""
         now = time.monotonic() if now is None else now
         if now - self.started >= self.budget.wall_limit:
@@ -83,6 +83,8 @@ class StepClock:
         if kind == "cpu":
             return f"stopped after {self.budget.cpu_limit:g} s of CPU time"
         if kind == "idle":
-            return (f"stopped after {self.budget.idle_limit:g} s without computing "
-                    "(sleeping, stopped, or waiting for something that never came)")
+            return (
+                f"stopped after {self.budget.idle_limit:g} s without computing "
+                "(sleeping, stopped, or waiting for something that never came)"
+            )
         return f"stopped after {self.budget.wall_limit:g} s of wall-clock time"

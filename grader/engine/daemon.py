@@ -62,8 +62,13 @@ def folder_for(options: RunOptions) -> Path:
     """The daemon's folder for workers of this kind, run by this grader's code."""
     digest = hashlib.sha256()
     # a daemon has JAX and Flax imported: upgrading them in this environment needs a new one
-    for part in (options.python, options.platform, repr(options.extra_env), PACKAGE_PARENT,
-                 json.dumps(cache.stack_versions(), sort_keys=True)):
+    for part in (
+        options.python,
+        options.platform,
+        repr(options.extra_env),
+        PACKAGE_PARENT,
+        json.dumps(cache.stack_versions(), sort_keys=True),
+    ):
         digest.update(part.encode() + b"\0")
     # every module of the package, subpackages included: any change of code starts a new daemon
     package = Path(__file__).resolve().parents[1]
@@ -74,8 +79,10 @@ def folder_for(options: RunOptions) -> Path:
 
 # ---------------------------------------------------------------- the daemon process
 
+
 def serve_daemon(folder: str) -> None:
     from grader.engine import worker
+
     os.umask(0o077)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     path = os.path.join(folder, "sock")
@@ -100,6 +107,7 @@ def serve_daemon(folder: str) -> None:
 
 
 # ---------------------------------------------------------------- in the grader
+
 
 @contextmanager
 def warm_run(run: RunOptions, interactive: bool) -> Iterator[RunOptions]:
@@ -180,9 +188,15 @@ def _start(folder: Path, options: RunOptions) -> subprocess.Popen:
     os.replace(token.with_suffix(".new"), token)
     # a session of its own, outliving this command; registered, so never taken for a stray
     with sandbox.starting_worker():
-        proc = subprocess.Popen([options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(folder)],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                cwd=folder, env=child_env(str(folder), options), start_new_session=True)
+        proc = subprocess.Popen(
+            [options.python, "-I", "-c", _BOOT.format(path=PACKAGE_PARENT), str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=folder,
+            env=child_env(str(folder), options),
+            start_new_session=True,
+        )
         sandbox.register_worker(proc.pid)
     return proc
 

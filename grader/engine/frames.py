@@ -43,8 +43,8 @@ class Flag:
 
 @dataclass(frozen=True)
 class Int:
-    low: int = -(2 ** 31)
-    high: int = 2 ** 31 - 1
+    low: int = -(2**31)
+    high: int = 2**31 - 1
 
     def check(self, v: Any, where: str) -> int:
         if type(v) is not int or not self.low <= v <= self.high:
@@ -72,7 +72,7 @@ class Scalar:
     def check(self, v: Any, where: str) -> str | bool | int | float | None:
         if v is None or type(v) is bool or (type(v) is str and len(v) <= self.max_chars):
             return v
-        if (type(v) is int and abs(v) < 2 ** 63) or (type(v) is float and math.isfinite(v)):
+        if (type(v) is int and abs(v) < 2**63) or (type(v) is float and math.isfinite(v)):
             return v
         raise WireError(f"{where} is not a short text, a flag, a number or null")
 
@@ -97,8 +97,11 @@ class MapOf:
     key_chars: int = 100
 
     def check(self, v: Any, where: str) -> dict[str, Any]:
-        if (type(v) is not dict or len(v) > self.max_items
-                or not all(type(k) is str and len(k) <= self.key_chars for k in v)):
+        if (
+            type(v) is not dict
+            or len(v) > self.max_items
+            or not all(type(k) is str and len(k) <= self.key_chars for k in v)
+        ):
             raise WireError(f"{where} is not an object of at most {self.max_items} short keys")
         return {k: self.value.check(x, f"{where}[]") for k, x in v.items()}
 
@@ -136,23 +139,40 @@ class ValueSpec:
 
 
 LINE = Int()
-TRACE_FRAME = Record({"file": Text(), "line": LINE, "name": Text(), "code": Text(TEXT_CHARS), "column": LINE},
-                     optional=frozenset(["column"]))  # column: where a syntax error's caret points
-ERROR = Record({"type": Text(), "module": Text(), "message": Text(TEXT_CHARS), "not_implemented": Flag(),
-                "frames": ListOf(TRACE_FRAME, 100)})
-WARNINGS = ListOf(Record({"category": Text(), "message": Text(TEXT_CHARS), "file": Text(), "line": LINE}), 100)
+TRACE_FRAME = Record(
+    {"file": Text(), "line": LINE, "name": Text(), "code": Text(TEXT_CHARS), "column": LINE},
+    optional=frozenset(["column"]),
+)  # column: where a syntax error's caret points
+ERROR = Record(
+    {
+        "type": Text(),
+        "module": Text(),
+        "message": Text(TEXT_CHARS),
+        "not_implemented": Flag(),
+        "frames": ListOf(TRACE_FRAME, 100),
+    }
+)
+WARNINGS = ListOf(
+    Record({"category": Text(), "message": Text(TEXT_CHARS), "file": Text(), "line": LINE}), 100
+)
 SECONDS = Number(0.0, 1e7)
 CALL = {"target": Text(), "case": Text()}
 FRAME_FIELDS = frozenset(["event", "secret", "buffers"])  # checked before the event's own fields
 
 EVENTS = {
     "ready": Record({"protections": MapOf(Scalar(TEXT_CHARS), 64)}, ignored=FRAME_FIELDS),
-    "load": Record({"target": Text(), "ok": Flag(), "warnings": WARNINGS, "missing_function": Flag(),
-                    "error": ERROR}, optional=frozenset(["missing_function", "error"]), ignored=FRAME_FIELDS),
+    "load": Record(
+        {"target": Text(), "ok": Flag(), "warnings": WARNINGS, "missing_function": Flag(), "error": ERROR},
+        optional=frozenset(["missing_function", "error"]),
+        ignored=FRAME_FIELDS,
+    ),
     "start": Record(CALL, ignored=FRAME_FIELDS),
-    "returned": Record({**CALL, "seconds": SECONDS, "output": ValueSpec(), "warnings": WARNINGS},
-                       ignored=FRAME_FIELDS),
-    "raised": Record({**CALL, "seconds": SECONDS, "error": ERROR, "warnings": WARNINGS}, ignored=FRAME_FIELDS),
+    "returned": Record(
+        {**CALL, "seconds": SECONDS, "output": ValueSpec(), "warnings": WARNINGS}, ignored=FRAME_FIELDS
+    ),
+    "raised": Record(
+        {**CALL, "seconds": SECONDS, "error": ERROR, "warnings": WARNINGS}, ignored=FRAME_FIELDS
+    ),
     "done": Record({}, ignored=FRAME_FIELDS),
 }
 
@@ -171,8 +191,9 @@ def _parse(header: Any, buffers: list[bytes], secret: str) -> tuple[str, dict]:
     if type(header) is not dict:
         raise WireError("a frame that is not an object")
     given = header.get("secret")
-    if type(given) is not str or not hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
-                                                         secret.encode()):
+    if type(given) is not str or not hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), secret.encode()
+    ):
         raise WireError("a frame without this run's secret")
     event = header.get("event")
     if type(event) is not str or event not in EVENTS:

@@ -36,8 +36,15 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-_NEW_NAMESPACES = (CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
-                   CLONE_NEWPID, CLONE_NEWNET)
+_NEW_NAMESPACES = (
+    CLONE_NEWNS,
+    CLONE_NEWCGROUP,
+    CLONE_NEWUTS,
+    CLONE_NEWIPC,
+    CLONE_NEWUSER,
+    CLONE_NEWPID,
+    CLONE_NEWNET,
+)
 _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
 _PRIO_PROCESS = 0
 _IOPRIO_WHO_PROCESS = 1
@@ -48,6 +55,7 @@ class Unavailable(OSError):
 
 
 # ---------------------------------------------------------------- namespaces
+
 
 def enter_namespaces(scratch: str, scratch_bytes: int) -> dict:
     """Move this process into new user, PID, network and mount namespaces, as the init of the
@@ -65,8 +73,9 @@ def enter_namespaces(scratch: str, scratch_bytes: int) -> dict:
         _relay_through_child()
     flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS
     if libc.unshare(flags) != 0:
-        raise Unavailable(f"unshare of user, PID, network and mount namespaces failed: "
-                          f"{os.strerror(ctypes.get_errno())}")
+        raise Unavailable(
+            f"unshare of user, PID, network and mount namespaces failed: {os.strerror(ctypes.get_errno())}"
+        )
     try:
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"0 {uid} 1")
@@ -78,7 +87,15 @@ def enter_namespaces(scratch: str, scratch_bytes: int) -> dict:
     _mount(libc, b"none", b"/", None, _MS_REC | _MS_PRIVATE, None, "making mounts private")
     _mount(libc, b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None, "mounting /proc")
     options = f"size={max(1 << 20, int(scratch_bytes))},mode=0700,uid=0,gid=0".encode()
-    _mount(libc, b"tmpfs", scratch.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, options, "mounting the scratch tmpfs")
+    _mount(
+        libc,
+        b"tmpfs",
+        scratch.encode(),
+        b"tmpfs",
+        _MS_NOSUID | _MS_NODEV,
+        options,
+        "mounting the scratch tmpfs",
+    )
     try:
         shutil.copytree(f"/proc/self/fd/{keep}", scratch, symlinks=True, dirs_exist_ok=True)
     finally:
@@ -92,8 +109,15 @@ def _write(path: str, text: str) -> None:
         fh.write(text)
 
 
-def _mount(libc: ctypes.CDLL, source: bytes | None, target: bytes, fstype: bytes | None, flags: int,
-           data: bytes | None, what: str) -> None:
+def _mount(
+    libc: ctypes.CDLL,
+    source: bytes | None,
+    target: bytes,
+    fstype: bytes | None,
+    flags: int,
+    data: bytes | None,
+    what: str,
+) -> None:
     if libc.mount(source, target, fstype, ctypes.c_ulong(flags), data) != 0:
         # past the fork, a failure cannot fall back to the ordinary way: end the worker
         print(f"grader isolation: {what} failed: {os.strerror(ctypes.get_errno())}", file=sys.stderr)
@@ -135,7 +159,7 @@ def _relay_through_child() -> None:
 
 
 def namespaces_available() -> str:
-    """"" when a child of this process can enter new namespaces, else why not (for doctor)."""
+    """ "" when a child of this process can enter new namespaces, else why not (for doctor)."""
     if platform.system() != "Linux":
         return "needs Linux"
     pid = os.fork()
@@ -143,7 +167,9 @@ def namespaces_available() -> str:
         code = 0 if load_libc().unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS) == 0 else 1
         os._exit(code)
     _, status = os.waitpid(pid, 0)
-    return "" if os.waitstatus_to_exitcode(status) == 0 else "this kernel refuses unprivileged user namespaces"
+    return (
+        "" if os.waitstatus_to_exitcode(status) == 0 else "this kernel refuses unprivileged user namespaces"
+    )
 
 
 # ---------------------------------------------------------------- seccomp
@@ -151,19 +177,54 @@ def namespaces_available() -> str:
 # syscalls refused outright (each with EPERM): other processes' memory, new namespaces, mounts,
 # and a few kernel interfaces no solution needs
 _REFUSED = (
-    "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp", "unshare", "setns",
-    "mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsmount",
-    "fsconfig", "fspick", "mount_setattr", "bpf", "perf_event_open", "userfaultfd", "keyctl",
-    "add_key", "request_key", "kexec_load", "init_module", "finit_module", "delete_module",
-    "reboot", "swapon", "swapoff", "acct", "quotactl",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "pidfd_getfd",
+    "kcmp",
+    "unshare",
+    "setns",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "move_mount",
+    "open_tree",
+    "fsopen",
+    "fsmount",
+    "fsconfig",
+    "fspick",
+    "mount_setattr",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "kexec_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "quotactl",
 )
 # syscalls allowed on the calling process only: their first argument is a pid, 0 meaning "me"
-_SELF_ONLY = ("prlimit64", "sched_setaffinity", "sched_setparam", "sched_setscheduler", "sched_setattr",
-              "migrate_pages", "move_pages")
+_SELF_ONLY = (
+    "prlimit64",
+    "sched_setaffinity",
+    "sched_setparam",
+    "sched_setscheduler",
+    "sched_setattr",
+    "migrate_pages",
+    "move_pages",
+)
 
 
 def seccomp_available() -> str:
-    """"" when a filter can be built here, else why not (for doctor)."""
+    """ "" when a filter can be built here, else why not (for doctor)."""
     if platform.system() != "Linux" or not os.path.exists("/proc/sys/kernel/seccomp/actions_avail"):
         return "this kernel has no seccomp filters"
     try:

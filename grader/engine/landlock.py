@@ -25,10 +25,29 @@ _RULE_PATH_BENEATH = 1
 
 # filesystem rights (LANDLOCK_ACCESS_FS_*), one bit each in this order; the first thirteen came with
 # ABI 1, then REFER with ABI 2, TRUNCATE with 3 and IOCTL_DEV with 5
-FS = {name: 1 << bit for bit, name in enumerate((
-    "EXECUTE", "WRITE_FILE", "READ_FILE", "READ_DIR", "REMOVE_DIR", "REMOVE_FILE", "MAKE_CHAR",
-    "MAKE_DIR", "MAKE_REG", "MAKE_SOCK", "MAKE_FIFO", "MAKE_BLOCK", "MAKE_SYM", "REFER", "TRUNCATE",
-    "IOCTL_DEV"))}
+FS = {
+    name: 1 << bit
+    for bit, name in enumerate(
+        (
+            "EXECUTE",
+            "WRITE_FILE",
+            "READ_FILE",
+            "READ_DIR",
+            "REMOVE_DIR",
+            "REMOVE_FILE",
+            "MAKE_CHAR",
+            "MAKE_DIR",
+            "MAKE_REG",
+            "MAKE_SOCK",
+            "MAKE_FIFO",
+            "MAKE_BLOCK",
+            "MAKE_SYM",
+            "REFER",
+            "TRUNCATE",
+            "IOCTL_DEV",
+        )
+    )
+}
 # network rights (ABI 4) and scopes (ABI 6), each from bit 0
 NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
 SCOPE_ABSTRACT_UNIX, SCOPE_SIGNAL = 1 << 0, 1 << 1
@@ -47,8 +66,12 @@ def abi_version() -> int:
         return 0
     libc = load_libc()
     libc.syscall.restype = ctypes.c_long
-    version = libc.syscall(ctypes.c_long(_SYS["create_ruleset"]), None, ctypes.c_size_t(0),
-                           ctypes.c_uint32(_CREATE_RULESET_VERSION))
+    version = libc.syscall(
+        ctypes.c_long(_SYS["create_ruleset"]),
+        None,
+        ctypes.c_size_t(0),
+        ctypes.c_uint32(_CREATE_RULESET_VERSION),
+    )
     return max(int(version), 0)
 
 
@@ -79,7 +102,9 @@ def confine(read_paths: Iterable[str], write_paths: Iterable[str], deny_tcp: boo
     attr = struct.pack("=QQQ", fs, net, scoped)
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8
     buf = ctypes.create_string_buffer(attr[:size], size)
-    ruleset = libc.syscall(ctypes.c_long(_SYS["create_ruleset"]), buf, ctypes.c_size_t(size), ctypes.c_uint32(0))
+    ruleset = libc.syscall(
+        ctypes.c_long(_SYS["create_ruleset"]), buf, ctypes.c_size_t(size), ctypes.c_uint32(0)
+    )
     if ruleset < 0:
         raise LandlockUnavailable(f"landlock_create_ruleset failed: {os.strerror(ctypes.get_errno())}")
     try:
@@ -105,8 +130,16 @@ def _allow(libc: ctypes.CDLL, ruleset: int, path: str, rights: int) -> None:
         if not os.path.isdir(path):
             rights &= _FILE_RIGHTS  # only file rights may be granted on a file
         rule = ctypes.create_string_buffer(struct.pack("=Qi", rights, fd), 12)
-        if libc.syscall(ctypes.c_long(_SYS["add_rule"]), ctypes.c_int(ruleset),
-                        ctypes.c_int(_RULE_PATH_BENEATH), rule, ctypes.c_uint32(0)) != 0:
+        if (
+            libc.syscall(
+                ctypes.c_long(_SYS["add_rule"]),
+                ctypes.c_int(ruleset),
+                ctypes.c_int(_RULE_PATH_BENEATH),
+                rule,
+                ctypes.c_uint32(0),
+            )
+            != 0
+        ):
             raise LandlockUnavailable(f"landlock_add_rule({path}) failed: {os.strerror(ctypes.get_errno())}")
     finally:
         os.close(fd)

@@ -18,5 +18,10 @@ class Limits:
     scratch_bytes: int = 256 << 20  # all a learner run may write (a tmpfs, with namespaces)
 
     def rlimits(self) -> dict:
-        return {"cpu": int(self.total_seconds + self.startup_seconds) + 1, "as": self.address_space_bytes,
-                "nofile": self.open_files, "fsize": self.file_size_bytes, "core": 0}
+        return {
+            "cpu": int(self.total_seconds + self.startup_seconds) + 1,
+            "as": self.address_space_bytes,
+            "nofile": self.open_files,
+            "fsize": self.file_size_bytes,
+            "core": 0,
+        }

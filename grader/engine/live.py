@@ -69,8 +69,12 @@ class LiveWorker:
     def _fit(self, files: tuple[str, ...]) -> bool:
         """A worker confined to these files, alive, with runs left in its allowance."""
         current = self._spawned
-        return (current is not None and files == self._files and self._runs < self.max_runs
-                and current.proc.poll() is None)
+        return (
+            current is not None
+            and files == self._files
+            and self._runs < self.max_runs
+            and current.proc.poll() is None
+        )
 
     def _replace(self, options: RunOptions, files: tuple[str, ...]) -> None:
         if self._spawned is not None:

@@ -46,8 +46,15 @@ _ZYGOTE_BOOT = (
 )
 
 JAX_CACHE_LINK = ".jax-cache"  # in the worker's scratch folder, a link to its compilation cache
-_ENV_PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
-                    "GRADER_DAEMON_IDLE_SECONDS")
+_ENV_PASSTHROUGH = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "GRADER_DAEMON_IDLE_SECONDS",
+)
 
 
 @dataclass(frozen=True)
@@ -81,16 +88,22 @@ class CaseInput:
     args: tuple  # Python floats and float32 numpy arrays, in call order
 
 
-def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = Limits(),
-                options: RunOptions = RunOptions()) -> RunReport:
+def run_targets(
+    targets: list[Target],
+    cases: list[CaseInput],
+    limits: Limits = Limits(),
+    options: RunOptions = RunOptions(),
+) -> RunReport:
     """Call every target on every case in worker processes and report what happened."""
     wanted = {t.name: list(t.cases) if t.cases is not None else [c.id for c in cases] for t in targets}
     pending = {name: list(ids) for name, ids in wanted.items()}
     report = RunReport()
     with sandbox.worker_gate.shared():
         _run_all(targets, pending, cases, limits, options, report)
-    starved = {name: [cid for cid in ids if (call := report.calls.get((name, cid))) and call.clock.endswith("wall")]
-               for name, ids in wanted.items()}
+    starved = {
+        name: [cid for cid in ids if (call := report.calls.get((name, cid))) and call.clock.endswith("wall")]
+        for name, ids in wanted.items()
+    }
     if any(starved.values()):
         # stopped by the wall clock alone: the machine may have starved it. Once more, with no
         # other worker of this grader running, before it counts as a timeout
@@ -99,8 +112,14 @@ def run_targets(targets: list[Target], cases: list[CaseInput], limits: Limits = 
     return report
 
 
-def _run_all(targets: list[Target], pending: dict[str, list[str]], cases: list[CaseInput], limits: Limits,
-             options: RunOptions, report: RunReport) -> None:
+def _run_all(
+    targets: list[Target],
+    pending: dict[str, list[str]],
+    cases: list[CaseInput],
+    limits: Limits,
+    options: RunOptions,
+    report: RunReport,
+) -> None:
     by_name = {t.name: t for t in targets}
     # the limits that count are CPU and idle time (grader/engine/clock.py); this is the backstop
     deadline = time.monotonic() + limits.total_seconds * WALL_FACTOR
@@ -129,14 +148,22 @@ def _spread(pending: dict[str, list[str]], workers: int) -> list[dict[str, list[
     parts = []
     for start in range(0, len(calls), size):
         part: dict[str, list[str]] = {}
-        for name, cid in calls[start:start + size]:
+        for name, cid in calls[start : start + size]:
             part.setdefault(name, []).append(cid)
         parts.append(part)
     return parts
 
 
-def _run_spread(plan: list[Target], pending: dict[str, list[str]], parts: list[dict[str, list[str]]], cases: list[CaseInput], limits: Limits,
-                options: RunOptions, deadline: float, report: RunReport) -> None:
+def _run_spread(
+    plan: list[Target],
+    pending: dict[str, list[str]],
+    parts: list[dict[str, list[str]]],
+    cases: list[CaseInput],
+    limits: Limits,
+    options: RunOptions,
+    deadline: float,
+    report: RunReport,
+) -> None:
     """One worker per part, at the same time; their reports merged into ``report``."""
     reports = [RunReport() for _ in parts]
     threads: list[threading.Thread] = []
@@ -145,8 +172,16 @@ def _run_spread(plan: list[Target], pending: dict[str, list[str]], parts: list[d
     def run_part(index: int, part: dict[str, list[str]], sub: RunReport) -> None:
         try:
             # every worker loads the files; only the first one's import-time output is kept
-            _run_once([t for t in plan if part.get(t.name)], part, cases, limits, options, deadline, sub,
-                      quiet_load=index > 0)
+            _run_once(
+                [t for t in plan if part.get(t.name)],
+                part,
+                cases,
+                limits,
+                options,
+                deadline,
+                sub,
+                quiet_load=index > 0,
+            )
         except BaseException as exc:  # raised again below, in the caller's thread
             failures.append(exc)
 
@@ -173,8 +208,17 @@ def _run_spread(plan: list[Target], pending: dict[str, list[str]], parts: list[d
         pending[name] = [cid for cid in pending[name] if (name, cid) not in report.calls]
 
 
-def _encode_request(plan: list[Target], pending: dict[str, list[str]], cases: list[CaseInput], limits: Limits, options: RunOptions,
-                    scratch: str, secret: str, cpu_runs: int = 1, quiet_load: bool = False) -> bytes:
+def _encode_request(
+    plan: list[Target],
+    pending: dict[str, list[str]],
+    cases: list[CaseInput],
+    limits: Limits,
+    options: RunOptions,
+    scratch: str,
+    secret: str,
+    cpu_runs: int = 1,
+    quiet_load: bool = False,
+) -> bytes:
     buffers: list[bytes] = []
     case_specs = []
     for case in cases:
@@ -188,8 +232,10 @@ def _encode_request(plan: list[Target], pending: dict[str, list[str]], cases: li
     wanted = {cid for t in plan for cid in pending[t.name]}
     header = {
         "secret": secret,
-        "targets": [{"name": t.name, "path": str(t.path), "function": t.function,
-                     "cases": list(pending[t.name])} for t in plan],
+        "targets": [
+            {"name": t.name, "path": str(t.path), "function": t.function, "cases": list(pending[t.name])}
+            for t in plan
+        ],
         "cases": [c for c in case_specs if c["id"] in wanted],
         "max_output_bytes": limits.max_output_bytes,
         "quiet_load": quiet_load,
@@ -219,8 +265,13 @@ def _classify_input(value: Any) -> tuple[str, np.ndarray] | None:
 def child_env(scratch: str, options: RunOptions) -> dict[str, str]:
     env = {k: os.environ[k] for k in _ENV_PASSTHROUGH if k in os.environ}
     env.setdefault("PATH", os.defpath)
-    env.update(HOME=scratch, TMPDIR=scratch, JAX_PLATFORMS=options.platform,
-               PYTHONDONTWRITEBYTECODE="1", TF_CPP_MIN_LOG_LEVEL="2")
+    env.update(
+        HOME=scratch,
+        TMPDIR=scratch,
+        JAX_PLATFORMS=options.platform,
+        PYTHONDONTWRITEBYTECODE="1",
+        TF_CPP_MIN_LOG_LEVEL="2",
+    )
     env.update(dict(options.extra_env))
     return env
 
@@ -311,8 +362,12 @@ def spawn_worker(options: RunOptions, preload: bool = False, serve: bool = False
         with sandbox.starting_worker():  # registered before another thread can take it for a stray
             proc = subprocess.Popen(
                 args + (["--preload"] if preload else []) + (["--serve"] if serve else []),
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(write_fd,), cwd=scratch, env=child_env(scratch, options),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(write_fd,),
+                cwd=scratch,
+                env=child_env(scratch, options),
                 start_new_session=True,
             )
             sandbox.register_worker(proc.pid)
@@ -333,8 +388,11 @@ def start_zygote(options: RunOptions) -> Zygote:
     scratch = tempfile.mkdtemp(prefix="grader-zygote-")
     try:
         with sandbox.starting_worker():  # registered before another thread can take it for a stray
-            zygote = Zygote.start([options.python, "-I", "-c", _ZYGOTE_BOOT.format(path=PACKAGE_PARENT)],
-                                  child_env(scratch, options), scratch)
+            zygote = Zygote.start(
+                [options.python, "-I", "-c", _ZYGOTE_BOOT.format(path=PACKAGE_PARENT)],
+                child_env(scratch, options),
+                scratch,
+            )
             assert zygote.proc is not None  # started here, not reached through a daemon
             sandbox.register_worker(zygote.proc.pid)
             return zygote
@@ -355,8 +413,16 @@ def fork_worker(zygote: Zygote, options: RunOptions, serve: bool = False) -> Spa
     return Spawned(proc, channel_fd, scratch)
 
 
-def _run_once(plan: list[Target], pending: dict[str, list[str]], cases: list[CaseInput], limits: Limits, options: RunOptions,
-              deadline: float, report: RunReport, quiet_load: bool = False) -> None:
+def _run_once(
+    plan: list[Target],
+    pending: dict[str, list[str]],
+    cases: list[CaseInput],
+    limits: Limits,
+    options: RunOptions,
+    deadline: float,
+    report: RunReport,
+    quiet_load: bool = False,
+) -> None:
     source = worker_source(options)
     spawned = source.worker_for(options, tuple(str(t.path) for t in plan))
     link = os.path.join(spawned.scratch, JAX_CACHE_LINK)
@@ -366,11 +432,22 @@ def _run_once(plan: list[Target], pending: dict[str, list[str]], cases: list[Cas
         os.makedirs(options.jax_cache_dir, exist_ok=True)
         os.symlink(os.path.abspath(options.jax_cache_dir), link)
     secret = secrets.token_hex(16)  # frames without it did not come from this run's worker
-    request = _encode_request(plan, pending, cases, limits, options, spawned.scratch, secret,
-                              cpu_runs=source.runs_per_worker, quiet_load=quiet_load)
+    request = _encode_request(
+        plan,
+        pending,
+        cases,
+        limits,
+        options,
+        spawned.scratch,
+        secret,
+        cpu_runs=source.runs_per_worker,
+        quiet_load=quiet_load,
+    )
     report.processes += 1
     assert spawned.proc.stdin is not None  # workers start with piped streams
-    feeder = threading.Thread(target=_feed, args=(spawned.proc.stdin, request, not source.keeps_workers), daemon=True)
+    feeder = threading.Thread(
+        target=_feed, args=(spawned.proc.stdin, request, not source.keeps_workers), daemon=True
+    )
     feeder.start()
     session = Session(plan, pending, limits, report, secret)
     kept = False

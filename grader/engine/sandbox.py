@@ -27,6 +27,8 @@ _state_lock = threading.Lock()
 # held while a worker is started and registered, so that reap_orphans never takes a worker
 # another thread has just started for a stray
 _spawn_lock = threading.Lock()
+
+
 # OS-level facts about this process, set once: whether it is a subreaper, and the workers alive now
 @dataclass
 class _ProcessState:
@@ -242,11 +244,15 @@ def turned_off(name: str) -> str:
 
 def isolation_request(scratch_bytes: int) -> dict:
     """What a learner worker is asked to put around itself (see grader/engine/isolation.py)."""
-    return {"namespaces": turned_off("namespaces") or True, "seccomp": turned_off("seccomp") or True,
-            "scratch_bytes": scratch_bytes}
+    return {
+        "namespaces": turned_off("namespaces") or True,
+        "seccomp": turned_off("seccomp") or True,
+        "scratch_bytes": scratch_bytes,
+    }
 
 
 # ---------------------------------------------------------------- Landlock policy
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -260,8 +266,15 @@ class Policy:
 
 def runtime_read_paths() -> list[str]:
     """Where Python, its libraries and the system's shared libraries live."""
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    paths = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        sysconfig.get_paths()["stdlib"],
+        sysconfig.get_paths()["purelib"],
+        sysconfig.get_paths()["platlib"],
+    }
     try:
         paths.update(site.getsitepackages())
     except AttributeError:
@@ -269,8 +282,17 @@ def runtime_read_paths() -> list[str]:
     paths.update(["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/sys", "/dev", "/opt"])
     # not /proc as a whole: other processes' environ and maps (the grader's among them) stay closed;
     # the worker adds its own /proc/<pid> when it confines itself
-    paths.update(["/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/sys", "/proc/loadavg",
-                  "/proc/version", "/proc/filesystems"])
+    paths.update(
+        [
+            "/proc/cpuinfo",
+            "/proc/meminfo",
+            "/proc/stat",
+            "/proc/sys",
+            "/proc/loadavg",
+            "/proc/version",
+            "/proc/filesystems",
+        ]
+    )
     return sorted(p for p in paths if p and os.path.exists(p))
 
 
@@ -278,8 +300,11 @@ def learner_policy(files: list[str], scratch: str, writable: list[str]) -> Polic
     """Read the runtime and the learner's own files; write only the scratch folder (and caches
     that belong to this learner alone)."""
     # the files are the grader's private copies; a link among them would grant its target: none is
-    read = runtime_read_paths() + [os.path.join(os.path.realpath(os.path.dirname(f)), os.path.basename(f))
-                                   for f in files if not os.path.islink(f)]
+    read = runtime_read_paths() + [
+        os.path.join(os.path.realpath(os.path.dirname(f)), os.path.basename(f))
+        for f in files
+        if not os.path.islink(f)
+    ]
     write = [scratch, *writable, "/dev/null"]
     return Policy(read=tuple(read), write=tuple(write))
 
@@ -299,6 +324,7 @@ def exposed(policy: Policy, secret_paths: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- what is active here
 
+
 @dataclass(frozen=True)
 class Protection:
     name: str
@@ -309,6 +335,7 @@ class Protection:
 def protections(secret_paths: list[str]) -> list[Protection]:
     """What this machine enforces on learner code, for ``grader doctor``."""
     from grader.engine import isolation, landlock
+
     abi = 0 if turned_off("landlock") else landlock.abi_version()
     no_namespaces = turned_off("namespaces") or isolation.namespaces_available()
     no_seccomp = turned_off("seccomp") or isolation.seccomp_available()
@@ -316,35 +343,77 @@ def protections(secret_paths: list[str]) -> list[Protection]:
     policy = learner_policy([], "/nonexistent-scratch", [])
     leaks = exposed(policy, secret_paths) if abi else []
     out = [
-        Protection("separate process per run, killed as a group", True,
-                   "every solution runs in its own worker; on a timeout its process group gets SIGKILL"),
-        Protection("kernel resource limits", hasattr(os, "fork"),
-                   "CPU time, address space, open files, file size and core dumps are capped with setrlimit"),
-        Protection("escaped descendants killed", linux and become_subreaper(),
-                   "this process is a child subreaper: double-forked or new-session children come back here and are killed"
-                   if linux else "needs Linux (PR_SET_CHILD_SUBREAPER)"),
-        Protection("grader memory unreadable", linux,
-                   "the grader process is non-dumpable, so /proc/<pid>/mem and environ are closed to other processes"
-                   if linux else "needs Linux (PR_SET_DUMPABLE)"),
-        Protection("filesystem confinement (Landlock)", abi >= 1 and not leaks,
-                   f"Landlock ABI {abi}: learner code reads only the Python runtime and its own file, writes only its scratch folder"
-                   if abi >= 1 and not leaks else
-                   (f"these secret folders sit inside a folder the runtime needs: {', '.join(leaks)}" if leaks
-                    else f"not active: {turned_off('landlock')}" if turned_off("landlock")
-                    else "this kernel has no Landlock (Linux 5.13+ with landlock in the LSM list)")),
-        Protection("no TCP connections", abi >= 4,
-                   "TCP connect and bind are refused (Landlock ABI 4+)" if abi >= 4 else "needs Landlock ABI 4 (Linux 6.7+)"),
-        Protection("no signals to the grader", abi >= 6,
-                   "signals and abstract sockets to processes outside the sandbox are refused (Landlock ABI 6+)"
-                   if abi >= 6 else "needs Landlock ABI 6 (Linux 6.12+)"),
-        Protection("own user, PID, network and mount namespaces", not no_namespaces,
-                   "learner code cannot see or reach any other process, has no network at all (UDP included), "
-                   "and writes into a capped scratch tmpfs; its processes end with the run"
-                   if not no_namespaces else f"not active: {no_namespaces}"),
-        Protection("seccomp filter", not no_seccomp,
-                   "limits, priorities, affinities and memory of other processes, ptrace, mounts, new namespaces "
-                   "and clone flags that leave the process tree are refused"
-                   if not no_seccomp else f"not active: {no_seccomp}"),
-        Protection("scrubbed environment", True, "learner processes see only PATH, locale and JAX settings: no tokens or CI secrets"),
+        Protection(
+            "separate process per run, killed as a group",
+            True,
+            "every solution runs in its own worker; on a timeout its process group gets SIGKILL",
+        ),
+        Protection(
+            "kernel resource limits",
+            hasattr(os, "fork"),
+            "CPU time, address space, open files, file size and core dumps are capped with setrlimit",
+        ),
+        Protection(
+            "escaped descendants killed",
+            linux and become_subreaper(),
+            "this process is a child subreaper: double-forked or new-session children come back here and are killed"
+            if linux
+            else "needs Linux (PR_SET_CHILD_SUBREAPER)",
+        ),
+        Protection(
+            "grader memory unreadable",
+            linux,
+            "the grader process is non-dumpable, so /proc/<pid>/mem and environ are closed to other processes"
+            if linux
+            else "needs Linux (PR_SET_DUMPABLE)",
+        ),
+        Protection(
+            "filesystem confinement (Landlock)",
+            abi >= 1 and not leaks,
+            f"Landlock ABI {abi}: learner code reads only the Python runtime and its own file, writes only its scratch folder"
+            if abi >= 1 and not leaks
+            else (
+                f"these secret folders sit inside a folder the runtime needs: {', '.join(leaks)}"
+                if leaks
+                else f"not active: {turned_off('landlock')}"
+                if turned_off("landlock")
+                else "this kernel has no Landlock (Linux 5.13+ with landlock in the LSM list)"
+            ),
+        ),
+        Protection(
+            "no TCP connections",
+            abi >= 4,
+            "TCP connect and bind are refused (Landlock ABI 4+)"
+            if abi >= 4
+            else "needs Landlock ABI 4 (Linux 6.7+)",
+        ),
+        Protection(
+            "no signals to the grader",
+            abi >= 6,
+            "signals and abstract sockets to processes outside the sandbox are refused (Landlock ABI 6+)"
+            if abi >= 6
+            else "needs Landlock ABI 6 (Linux 6.12+)",
+        ),
+        Protection(
+            "own user, PID, network and mount namespaces",
+            not no_namespaces,
+            "learner code cannot see or reach any other process, has no network at all (UDP included), "
+            "and writes into a capped scratch tmpfs; its processes end with the run"
+            if not no_namespaces
+            else f"not active: {no_namespaces}",
+        ),
+        Protection(
+            "seccomp filter",
+            not no_seccomp,
+            "limits, priorities, affinities and memory of other processes, ptrace, mounts, new namespaces "
+            "and clone flags that leave the process tree are refused"
+            if not no_seccomp
+            else f"not active: {no_seccomp}",
+        ),
+        Protection(
+            "scrubbed environment",
+            True,
+            "learner processes see only PATH, locale and JAX settings: no tokens or CI secrets",
+        ),
     ]
     return out

@@ -21,8 +21,14 @@ from grader.engine.clock import SAMPLE_SECONDS, Budget, StepClock
 from grader.engine.limits import Limits
 
 # the states of a run in which each event may arrive: anything else is out of turn
-_ALLOWED_IN = {"ready": {"starting"}, "load": {"between"}, "start": {"between"},
-               "returned": {"calling"}, "raised": {"calling"}, "done": {"between"}}
+_ALLOWED_IN = {
+    "ready": {"starting"},
+    "load": {"between"},
+    "start": {"between"},
+    "returned": {"calling"},
+    "raised": {"calling"},
+    "done": {"between"},
+}
 
 
 class PlannedTarget(Protocol):
@@ -102,7 +108,6 @@ class Capture:
         return self.data.decode("utf-8", errors="replace")
 
 
-
 def stop_worker(proc: WorkerProcess) -> None:
     """SIGKILL the worker's process group, wait for the worker, close our ends of its pipes."""
     sandbox.kill_group(proc.pid)
@@ -121,8 +126,14 @@ def stop_worker(proc: WorkerProcess) -> None:
 class Session:
     """Reads one worker's channel and streams, tracking which call is in flight."""
 
-    def __init__(self, plan: Sequence[PlannedTarget], pending: dict[str, list[str]], limits: Limits,
-                 report: RunReport, secret: str) -> None:
+    def __init__(
+        self,
+        plan: Sequence[PlannedTarget],
+        pending: dict[str, list[str]],
+        limits: Limits,
+        report: RunReport,
+        secret: str,
+    ) -> None:
         self.plan, self.pending, self.limits, self.report = plan, pending, limits, report
         self.secret = secret
         self.case_limits = {t.name: t.case_seconds for t in plan}
@@ -277,7 +288,9 @@ class Session:
         else:  # a worker that says it is done owes a record for every call it was given
             for t in self.plan:
                 for cid in list(self.pending[t.name]):
-                    self._finish_call((t.name, cid), Call("crashed", detail="no result was reported for this case"))
+                    self._finish_call(
+                        (t.name, cid), Call("crashed", detail="no result was reported for this case")
+                    )
         self._collect_streams()
         return keep and failure is None and proc.poll() is None
 
@@ -314,8 +327,12 @@ class Session:
                 # a loop that never ends would cost the full limit on every case: stop at the first
                 name, cid = self.current
                 for rest in list(self.pending[name]):
-                    self._finish_call((name, rest), Call("timeout", detail=f"not run: case {cid} timed out first",
-                                                         clock="after-" + clock))
+                    self._finish_call(
+                        (name, rest),
+                        Call(
+                            "timeout", detail=f"not run: case {cid} timed out first", clock="after-" + clock
+                        ),
+                    )
         elif self.state == "starting":
             # the worker itself never came up: every pending call fails the same way
             for name in list(self.pending):
@@ -323,7 +340,9 @@ class Session:
                     self._finish_call((name, cid), Call(outcome, detail=detail, clock=clock))
         elif self.active is not None and self.pending[self.active]:
             # died between two calls of a loaded file: charge its next call so the loop moves on
-            self._finish_call((self.active, self.pending[self.active][0]), Call(outcome, detail=detail, clock=clock))
+            self._finish_call(
+                (self.active, self.pending[self.active][0]), Call(outcome, detail=detail, clock=clock)
+            )
         else:
             unloaded = self._next_target_to_load()
             if unloaded is not None:

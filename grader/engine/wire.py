@@ -34,8 +34,23 @@ ORIGINS = frozenset(["jax", "numpy", "numpy-scalar"])  # what classify functions
 
 # dtypes a returned array may carry; anything else (objects, strings, records) is refused.
 ALLOWED_DTYPES = frozenset(
-    ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-     "float16", "float32", "float64", "complex64", "complex128", "bfloat16"]
+    [
+        "bool",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "float16",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+        "bfloat16",
+    ]
 )
 
 
@@ -89,7 +104,7 @@ class FrameReader:
                 raise WireError(f"a frame header larger than {MAX_HEADER_BYTES} bytes")
             if len(data) < 8 + hlen:
                 return None
-            header = parse_header(bytes(data[8:8 + hlen]))
+            header = parse_header(bytes(data[8 : 8 + hlen]))
             sizes = header["buffers"]
             total = 8 + hlen + sum(sizes)
             if total > self._max:
@@ -101,7 +116,7 @@ class FrameReader:
         buffers: list[bytes] = []
         pos = total - sum(sizes)
         for size in sizes:
-            buffers.append(bytes(data[pos:pos + size]))
+            buffers.append(bytes(data[pos : pos + size]))
             pos += size
         del data[:total]
         self._head = None
@@ -123,8 +138,11 @@ def parse_header(raw: bytes) -> dict:
     if type(header) is not dict:
         raise WireError("a frame header that is not a JSON object")
     sizes = header.get("buffers")
-    if (type(sizes) is not list or len(sizes) > MAX_BUFFERS
-            or not all(type(s) is int and s >= 0 for s in sizes)):
+    if (
+        type(sizes) is not list
+        or len(sizes) > MAX_BUFFERS
+        or not all(type(s) is int and s >= 0 for s in sizes)
+    ):
         raise WireError("a frame header without a valid list of buffer sizes")
     return header
 
@@ -146,6 +164,7 @@ def nesting_depth(raw: bytes) -> int:
 
 
 # ---------------------------------------------------------------- values
+
 
 @dataclass(frozen=True)
 class ArrayValue:
@@ -217,8 +236,13 @@ def encode_value(value: Any, classify: Classify, max_bytes: int) -> tuple[Any, l
         if len(buffers) == MAX_BUFFERS:
             raise WireError(f"output holding more than {MAX_BUFFERS} arrays")
         buffers.append(raw)
-        return {"t": "array", "origin": origin, "dtype": arr.dtype.name,
-                "shape": list(arr.shape), "buf": len(buffers) - 1}
+        return {
+            "t": "array",
+            "origin": origin,
+            "dtype": arr.dtype.name,
+            "shape": list(arr.shape),
+            "buf": len(buffers) - 1,
+        }
 
     spec = enc(value, 0)
     if len(json.dumps(spec, allow_nan=True)) > MAX_SPEC_BYTES:
@@ -242,7 +266,7 @@ def _type_name(v: object) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"[:MAX_NAME_CHARS]
 
 
-_INT_BOUND = 10 ** MAX_INT_DIGITS
+_INT_BOUND = 10**MAX_INT_DIGITS
 _INT_TEXT = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}")
 _MAX_DIMS = 32  # numpy's own limit
 
@@ -306,8 +330,11 @@ def _dec_array(spec: dict, buffers: list[bytes]) -> ArrayValue:
     origin, dtype_name, shape, index = (spec.get(k) for k in ("origin", "dtype", "shape", "buf"))
     if origin not in ORIGINS or dtype_name not in ALLOWED_DTYPES:
         raise WireError("an array of unknown origin or dtype")
-    if (type(shape) is not list or len(shape) > _MAX_DIMS
-            or not all(type(s) is int and 0 <= s < 2 ** 62 for s in shape)):
+    if (
+        type(shape) is not list
+        or len(shape) > _MAX_DIMS
+        or not all(type(s) is int and 0 <= s < 2**62 for s in shape)
+    ):
         raise WireError("an array with a malformed shape")
     if type(index) is not int or not 0 <= index < len(buffers):
         raise WireError("an array whose bytes are missing")

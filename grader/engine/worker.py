@@ -57,18 +57,33 @@ def describe_exception(exc: BaseException) -> dict:
     frames = traceback.extract_tb(exc.__traceback__)[-MAX_FRAMES:]
     if isinstance(exc, SyntaxError) and exc.filename:
         # the file could not be compiled: the place is the learner's line, not importlib's frames
-        return {"type": _safe_str(type(exc).__name__)[:MAX_NAME], "module": _safe_str(type(exc).__module__)[:MAX_NAME],
-                "message": _safe_str(exc.msg), "not_implemented": False,
-                "frames": [{"file": str(exc.filename)[:MAX_NAME], "line": exc.lineno or 0, "name": "<module>",
-                            "code": (exc.text or "").rstrip("\n")[:300], "column": max(0, int(exc.offset or 0))}]}
+        return {
+            "type": _safe_str(type(exc).__name__)[:MAX_NAME],
+            "module": _safe_str(type(exc).__module__)[:MAX_NAME],
+            "message": _safe_str(exc.msg),
+            "not_implemented": False,
+            "frames": [
+                {
+                    "file": str(exc.filename)[:MAX_NAME],
+                    "line": exc.lineno or 0,
+                    "name": "<module>",
+                    "code": (exc.text or "").rstrip("\n")[:300],
+                    "column": max(0, int(exc.offset or 0)),
+                }
+            ],
+        }
     return {
         "type": _safe_str(type(exc).__name__)[:MAX_NAME],
         "module": _safe_str(type(exc).__module__)[:MAX_NAME],
         "message": _safe_str(exc),
         "not_implemented": isinstance(exc, NotImplementedError),
         "frames": [
-            {"file": f.filename[:MAX_NAME], "line": f.lineno or 0, "name": f.name[:MAX_NAME],
-             "code": (f.line or "")[:300]}
+            {
+                "file": f.filename[:MAX_NAME],
+                "line": f.lineno or 0,
+                "name": f.name[:MAX_NAME],
+                "code": (f.line or "")[:300],
+            }
             for f in frames
         ],
     }
@@ -82,8 +97,14 @@ def capture_warnings(learner_files: set[str]) -> Iterator[list[warnings.WarningM
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
 
-        def record(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                   file: Any = None, line: str | None = None) -> None:
+        def record(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: Any = None,
+            line: str | None = None,
+        ) -> None:
             if filename not in learner_files:
                 frame: Any = sys._getframe(1)
                 while frame is not None and frame.f_code.co_filename not in learner_files:
@@ -105,8 +126,14 @@ def describe_warnings(caught: list[warnings.WarningMessage]) -> list[dict]:
         if key in seen:
             continue
         seen.add(key)
-        out.append({"category": key[0], "message": key[1], "file": _safe_str(w.filename)[:MAX_NAME],
-                    "line": w.lineno or 0})
+        out.append(
+            {
+                "category": key[0],
+                "message": key[1],
+                "file": _safe_str(w.filename)[:MAX_NAME],
+                "line": w.lineno or 0,
+            }
+        )
     return out[:20]
 
 
@@ -171,8 +198,13 @@ def apply_rlimits(limits: dict) -> None:
     """Kernel-enforced ceilings, set before any learner code runs (soft and hard alike)."""
     import resource
 
-    names = {"cpu": resource.RLIMIT_CPU, "as": resource.RLIMIT_AS, "nofile": resource.RLIMIT_NOFILE,
-             "fsize": resource.RLIMIT_FSIZE, "core": resource.RLIMIT_CORE}
+    names = {
+        "cpu": resource.RLIMIT_CPU,
+        "as": resource.RLIMIT_AS,
+        "nofile": resource.RLIMIT_NOFILE,
+        "fsize": resource.RLIMIT_FSIZE,
+        "core": resource.RLIMIT_CORE,
+    }
     for key, value in limits.items():
         if key in names and value is not None:
             soft = int(value)
@@ -193,9 +225,12 @@ def apply_sandbox(policy: dict | None) -> dict:
     if policy.get("off"):
         return {"landlock": False, "missing": [f"Landlock is turned off ({policy['off']})"]}
     from grader.engine import landlock
+
     try:
         own = [f"/proc/{os.getpid()}"]  # this process's own /proc entries, and no other's
-        found = landlock.confine(policy.get("read", []) + own, policy.get("write", []), policy.get("deny_tcp", True))
+        found = landlock.confine(
+            policy.get("read", []) + own, policy.get("write", []), policy.get("deny_tcp", True)
+        )
         return dict(found, landlock=True)
     except landlock.LandlockUnavailable as exc:
         return {"landlock": False, "missing": [str(exc)]}
@@ -207,6 +242,7 @@ def enter_isolation(wanted: dict | None) -> dict:
     if not wanted:
         return {}
     from grader.engine import isolation
+
     if wanted.get("namespaces") is not True:
         return {"namespaces": False, "missing": [f"namespaces are turned off ({wanted.get('namespaces')})"]}
     try:
@@ -221,6 +257,7 @@ def apply_seccomp(wanted: dict | None) -> dict:
     if wanted.get("seccomp") is not True:
         return {"seccomp": False, "missing": [f"seccomp is turned off ({wanted.get('seccomp')})"]}
     from grader.engine import isolation
+
     try:
         return isolation.install_seccomp()
     except isolation.Unavailable as exc:
@@ -290,14 +327,25 @@ def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run
             try:
                 # a worker given a share of the cases keeps quiet while loading: another one
                 # shows what the import printed
-                quiet = contextlib.redirect_stdout(io.StringIO()) if request.get("quiet_load") else contextlib.nullcontext()
+                quiet = (
+                    contextlib.redirect_stdout(io.StringIO())
+                    if request.get("quiet_load")
+                    else contextlib.nullcontext()
+                )
                 with quiet:
                     fn = load_function(target["path"], target["function"], f"_graded_{run_index}_{t_index}")
             except BaseException as exc:  # SyntaxError, ImportError, SystemExit at import, ...
                 missing = isinstance(exc, LookupError) and not isinstance(exc, (KeyError, IndexError))
-                channel.send({"event": "load", "target": name, "ok": False,
-                              "missing_function": missing,
-                              "error": describe_exception(exc), "warnings": describe_warnings(caught)})
+                channel.send(
+                    {
+                        "event": "load",
+                        "target": name,
+                        "ok": False,
+                        "missing_function": missing,
+                        "error": describe_exception(exc),
+                        "warnings": describe_warnings(caught),
+                    }
+                )
                 continue
         channel.send({"event": "load", "target": name, "ok": True, "warnings": describe_warnings(caught)})
         for case_id in target["cases"]:
@@ -316,13 +364,29 @@ def run(request: dict, buffers: list[bytes], channel: Channel, setup: Setup, run
                         result = {"output": result, worlds.RECORD_KEY: recorder.finish(result)}
                     spec, out_buffers = wire.encode_value(result, setup.classify, max_output)
                 except BaseException as exc:
-                    channel.send({"event": "raised", "target": name, "case": case["id"],
-                                  "seconds": time.perf_counter() - began,
-                                  "error": describe_exception(exc), "warnings": describe_warnings(caught)})
+                    channel.send(
+                        {
+                            "event": "raised",
+                            "target": name,
+                            "case": case["id"],
+                            "seconds": time.perf_counter() - began,
+                            "error": describe_exception(exc),
+                            "warnings": describe_warnings(caught),
+                        }
+                    )
                     continue
                 seconds = time.perf_counter() - began
-            channel.send({"event": "returned", "target": name, "case": case["id"], "seconds": seconds,
-                          "output": spec, "warnings": describe_warnings(caught)}, out_buffers)
+            channel.send(
+                {
+                    "event": "returned",
+                    "target": name,
+                    "case": case["id"],
+                    "seconds": seconds,
+                    "output": spec,
+                    "warnings": describe_warnings(caught),
+                },
+                out_buffers,
+            )
     # what the calls printed reaches the parent before it hears that the run is over
     sys.stdout.flush()
     sys.stderr.flush()

@@ -52,6 +52,7 @@ EVENTS = {
 
 # ---------------------------------------------------------------- worlds
 
+
 def _set_default(function: Callable[..., Any], name: str, value: object) -> object:
     """Change the default of parameter ``name`` of ``function``; return the old default."""
     function = inspect.unwrap(function)
@@ -60,7 +61,7 @@ def _set_default(function: Callable[..., Any], name: str, value: object) -> obje
         function.__kwdefaults__ = {**function.__kwdefaults__, name: value}
         return old
     code = function.__code__
-    positional = code.co_varnames[:code.co_argcount]
+    positional = code.co_varnames[: code.co_argcount]
     defaults = list(function.__defaults__ or ())
     index = positional.index(name) - (len(positional) - len(defaults))
     if index < 0:
@@ -76,9 +77,11 @@ def _world_changes(name: str) -> list[tuple[Callable[..., Any], str, object]]:
 
     if name == "nnx-linear-random-bias":
         from flax import nnx
+
         return [(nnx.Linear.__init__, "bias_init", jax.nn.initializers.normal(stddev=1.0))]
     if name == "linen-dense-random-bias":
         import flax.linen as nn
+
         return [(nn.Dense.__init__, "bias_init", jax.nn.initializers.normal(stddev=1.0))]
     raise LookupError(f"unknown world {name!r}")
 
@@ -100,6 +103,7 @@ def world(name: str | None) -> Iterator[None]:
 
 
 # ---------------------------------------------------------------- events
+
 
 class Recorder:
     """Counts events while ``recording()`` is active. ``install()`` wraps the library functions
@@ -210,6 +214,7 @@ def _same_values(a: object, b: object) -> bool:
 
 # ---------------------------------------------------------------- call directives
 
+
 def directive(world_name: str | None = None, record: bool = False, given: object = None) -> dict:
     """The last argument a case carries to ask the worker for a world, a record or (trusted
     targets only) a value passed as ``given=``."""
@@ -229,7 +234,11 @@ def is_directive(value: object) -> bool:
 
 def split_record(output: object) -> tuple[object, dict | None]:
     """A recorded call's output as (what the function returned, its events)."""
-    if isinstance(output, dict) and set(output) == {"output", RECORD_KEY} and isinstance(output[RECORD_KEY], dict):
+    if (
+        isinstance(output, dict)
+        and set(output) == {"output", RECORD_KEY}
+        and isinstance(output[RECORD_KEY], dict)
+    ):
         return output["output"], output[RECORD_KEY]
     return output, None
 

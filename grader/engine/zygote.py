@@ -41,9 +41,11 @@ class ZygoteError(Exception):
 
 # ---------------------------------------------------------------- inside the zygote
 
+
 def serve(control_fd: int) -> None:
     """The zygote of one grader process: serves its control socket until the grader closes it."""
     from grader.engine import worker
+
     worker.preload()
     # a subreaper: what a worker's descendants leave behind comes back here and is killed when
     # the worker ends (with namespaces, the end of the worker's PID namespace already did)
@@ -183,6 +185,7 @@ def _become_worker(request: dict, fds: list[int]) -> None:
         os.environ.update(request["env"])
         tempfile.tempdir = None
         from grader.engine import worker
+
         worker.main(["3"] + (["--serve"] if request.get("serve") else []))
         code = 0
     except SystemExit as exc:
@@ -200,10 +203,13 @@ def _become_worker(request: dict, fds: list[int]) -> None:
 
 # ---------------------------------------------------------------- in the grader
 
+
 class ForkedProcess:
     """What the runner needs of ``subprocess.Popen``, for a worker that is the zygote's child."""
 
-    def __init__(self, pid: int, zygote: Zygote, stdin: IO[bytes], stdout: IO[bytes], stderr: IO[bytes]) -> None:
+    def __init__(
+        self, pid: int, zygote: Zygote, stdin: IO[bytes], stdout: IO[bytes], stderr: IO[bytes]
+    ) -> None:
         self.pid, self.zygote = pid, zygote
         self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
         self.returncode: int | None = None
@@ -237,9 +243,16 @@ class Zygote:
         """Start a zygote of this process's own, talking over a socket pair."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            proc = subprocess.Popen(boot_args + [str(theirs.fileno())], stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    pass_fds=(theirs.fileno(),), cwd=scratch, env=env, start_new_session=True)
+            proc = subprocess.Popen(
+                boot_args + [str(theirs.fileno())],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),),
+                cwd=scratch,
+                env=env,
+                start_new_session=True,
+            )
         except BaseException:
             ours.close()
             raise
@@ -296,8 +309,13 @@ class Zygote:
         finally:
             for fd in theirs:
                 os.close(fd)
-        return ForkedProcess(pid, self, os.fdopen(ours[0], "wb"), os.fdopen(ours[1], "rb", buffering=0),
-                             os.fdopen(ours[2], "rb", buffering=0)), ours[3]
+        return ForkedProcess(
+            pid,
+            self,
+            os.fdopen(ours[0], "wb"),
+            os.fdopen(ours[1], "rb", buffering=0),
+            os.fdopen(ours[2], "rb", buffering=0),
+        ), ours[3]
 
     def exit_code(self, pid: int) -> int | None:
         with self._changed:

@@ -81,8 +81,13 @@ class Submission:
     source: bytes | None = None  # the bytes at ``path`` (default: read from it before anything runs)
 
 
-def grade_problem(problem: Problem, solution: Path, display_name: str | None = None,
-                  options: GradeOptions = GradeOptions(), expected: Expected | None = None) -> ProblemResult:
+def grade_problem(
+    problem: Problem,
+    solution: Path,
+    display_name: str | None = None,
+    options: GradeOptions = GradeOptions(),
+    expected: Expected | None = None,
+) -> ProblemResult:
     """Grade ``solution`` on every case the grader can see (all of them, or only the visible
     ones in a learner distribution). Raises GraderError when the problem itself is broken.
 
@@ -112,14 +117,18 @@ def grade_problem(problem: Problem, solution: Path, display_name: str | None = N
 
 def _not_gradable(problem: Problem, message: str) -> ProblemResult:
     only_visible = not problem.has_reference
-    result = refused(problem.slug, problem.title, [c for c in problem.cases() if not (only_visible and c.hidden)],
-                     message)
+    result = refused(
+        problem.slug, problem.title, [c for c in problem.cases() if not (only_visible and c.hidden)], message
+    )
     result.only_visible = only_visible
     return result
 
 
-def grade_files(submissions: list[Submission], options: GradeOptions = GradeOptions(),
-                expected: dict[str, Expected] | None = None) -> list[ProblemResult]:
+def grade_files(
+    submissions: list[Submission],
+    options: GradeOptions = GradeOptions(),
+    expected: dict[str, Expected] | None = None,
+) -> list[ProblemResult]:
     """Grade one learner's files, one per problem, in worker processes of their own (never
     another learner's). Expected outputs come from ``expected`` (by slug) or are computed meanwhile.
 
@@ -139,7 +148,9 @@ def grade_files(submissions: list[Submission], options: GradeOptions = GradeOpti
     known = dict(expected or {})
     with ThreadPoolExecutor(max_workers=1 + len(parts)) as pool:
         missing = [p.problem for p in plans if p.problem.slug not in known and not p.only_visible]
-        pending = pool.submit(lambda: {q.slug: compute_expected(q, options.run, options.use_cache) for q in missing})
+        pending = pool.submit(
+            lambda: {q.slug: compute_expected(q, options.run, options.use_cache) for q in missing}
+        )
         running = {name: pool.submit(_run, chosen, run, options) for name, chosen, run in parts}
         reports = {name: future.result() for name, future in running.items()}
         known.update(pending.result())
@@ -148,7 +159,9 @@ def grade_files(submissions: list[Submission], options: GradeOptions = GradeOpti
             known[plan.problem.slug] = load_published_expected(plan.problem)
     seconds = time.monotonic() - began
     clean, hidden = reports.get("visible", reports.get("all")), reports.get("hidden", reports.get("all"))
-    return [_build_result(plan, clean, hidden, known[plan.problem.slug], seconds / len(plans)) for plan in plans]
+    return [
+        _build_result(plan, clean, hidden, known[plan.problem.slug], seconds / len(plans)) for plan in plans
+    ]
 
 
 def _parts(plans: list[_Plan], run: RunOptions) -> list[tuple[str, list, RunOptions]]:
@@ -158,13 +171,17 @@ def _parts(plans: list[_Plan], run: RunOptions) -> list[tuple[str, list, RunOpti
         return [("all", [(p, p.cases) for p in plans], run)]
     visible = [(p, [c for c in p.cases if not c.hidden]) for p in plans]
     hidden = [(p, [c for c in p.cases if c.hidden]) for p in plans]
-    parts = [(name, [(p, cases) for p, cases in chosen if cases]) for name, chosen in (("visible", visible),
-                                                                                       ("hidden", hidden))]
+    parts = [
+        (name, [(p, cases) for p, cases in chosen if cases])
+        for name, chosen in (("visible", visible), ("hidden", hidden))
+    ]
     parts = [(name, chosen) for name, chosen in parts if chosen]
     if len(parts) < 2:
         return [(name, chosen, run) for name, chosen in parts]
-    return [("visible", parts[0][1], replace(run, spread=1)),
-            ("hidden", parts[1][1], replace(run, spread=max(1, run.spread - 1)))]
+    return [
+        ("visible", parts[0][1], replace(run, spread=1)),
+        ("hidden", parts[1][1], replace(run, spread=max(1, run.spread - 1))),
+    ]
 
 
 def _run(chosen: list, run: RunOptions, options: GradeOptions) -> RunReport:
@@ -172,11 +189,20 @@ def _run(chosen: list, run: RunOptions, options: GradeOptions) -> RunReport:
     inputs, targets = [], []
     for plan, cases in chosen:
         inputs += [CaseInput(f"{plan.key}/{c.id}", c.args) for c in case_inputs(plan.problem, cases)]
-        targets.append(Target(plan.key, plan.path, plan.problem.entry_point,
-                              cases=tuple(f"{plan.key}/{c.id}" for c in cases), case_seconds=plan.case_seconds))
-    limits = Limits(case_seconds=max(plan.case_seconds for plan, _ in chosen),
-                    total_seconds=options.total_seconds or sum(p.case_seconds * (len(c) + 2) for p, c in chosen),
-                    address_space_bytes=memory_limit())
+        targets.append(
+            Target(
+                plan.key,
+                plan.path,
+                plan.problem.entry_point,
+                cases=tuple(f"{plan.key}/{c.id}" for c in cases),
+                case_seconds=plan.case_seconds,
+            )
+        )
+    limits = Limits(
+        case_seconds=max(plan.case_seconds for plan, _ in chosen),
+        total_seconds=options.total_seconds or sum(p.case_seconds * (len(c) + 2) for p, c in chosen),
+        address_space_bytes=memory_limit(),
+    )
     return run_targets(targets, inputs, limits, run)
 
 
@@ -197,14 +223,22 @@ def _plan(s: Submission, options: GradeOptions) -> _Plan:
     path = s.path.resolve()
     only_visible = not s.problem.has_reference
     cases = [c for c in s.problem.cases() if not (only_visible and c.hidden)]
-    return _Plan(key=s.problem.slug, problem=s.problem, path=path, display=s.display or path.name,
-                 cases=cases, pitfalls=s.problem.pitfalls() if not only_visible else [],
-                 only_visible=only_visible, case_seconds=options.case_seconds or s.problem.time_limit,
-                 source=s.source if s.source is not None else path.read_bytes())
+    return _Plan(
+        key=s.problem.slug,
+        problem=s.problem,
+        path=path,
+        display=s.display or path.name,
+        cases=cases,
+        pitfalls=s.problem.pitfalls() if not only_visible else [],
+        only_visible=only_visible,
+        case_seconds=options.case_seconds or s.problem.time_limit,
+        source=s.source if s.source is not None else path.read_bytes(),
+    )
 
 
-def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None, expected: Expected,
-                  seconds: float) -> ProblemResult:
+def _build_result(
+    plan: _Plan, clean: RunReport | None, hidden: RunReport | None, expected: Expected, seconds: float
+) -> ProblemResult:
     """The result of one file: visible cases and the import told in full from ``clean`` (a run
     that held no hidden input), hidden cases from ``hidden`` told as grader/grading/redaction.py allows.
     The two are the same report when one kept worker ran everything (``_parts``)."""
@@ -214,27 +248,47 @@ def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None
     clean = clean if clean is not None and key in _targets(clean) else None
     hidden = hidden or RunReport()
     vouched = redaction.Vouched.of(plan.source, learner_file, display)
-    result = ProblemResult(slug=problem.slug, title=problem.title, status=ProblemStatus.ERROR, cases=[],
-                           stdout=feedback.clean_text(clean.stdout) if clean else "",
-                           stderr=feedback.clean_text(clean.stderr) if clean else "",
-                           streams_truncated=bool(clean and clean.streams_truncated), only_visible=plan.only_visible)
+    result = ProblemResult(
+        slug=problem.slug,
+        title=problem.title,
+        status=ProblemStatus.ERROR,
+        cases=[],
+        stdout=feedback.clean_text(clean.stdout) if clean else "",
+        stderr=feedback.clean_text(clean.stderr) if clean else "",
+        streams_truncated=bool(clean and clean.streams_truncated),
+        only_visible=plan.only_visible,
+    )
     # case ids are prefixed with the problem in a run shared by several files: take the prefix off
-    calls = {c.id: _unprefixed((hidden if c.hidden else clean or RunReport()).calls.get((key, f"{key}/{c.id}")), key)
-             for c in plan.cases}
+    calls = {
+        c.id: _unprefixed(
+            (hidden if c.hidden else clean or RunReport()).calls.get((key, f"{key}/{c.id}")), key
+        )
+        for c in plan.cases
+    }
     records = take_records(calls)  # what each returned call did, for the problem's requirements
-    shown = (clean.load_warnings.get(key, []) if clean else []) + \
-        [w for c in plan.cases if not c.hidden and (got := calls[c.id]) for w in got.warnings]
-    told = (hidden.load_warnings.get(key, []) if clean is None else []) + \
-        [w for c in plan.cases if c.hidden and (got := calls[c.id]) for w in got.warnings]
+    shown = (clean.load_warnings.get(key, []) if clean else []) + [
+        w for c in plan.cases if not c.hidden and (got := calls[c.id]) for w in got.warnings
+    ]
+    told = (hidden.load_warnings.get(key, []) if clean is None else []) + [
+        w for c in plan.cases if c.hidden and (got := calls[c.id]) for w in got.warnings
+    ]
     result.notes = feedback.warning_notes(shown, learner_file, display) + redaction.hidden_warning_notes(
-        told, vouched, {redaction.warning_key(w, vouched) for w in shown})
+        told, vouched, {redaction.warning_key(w, vouched) for w in shown}
+    )
     if not shared and clean is not None and _printed(hidden) and _printed(hidden) != _printed(clean):
-        result.notes.append(Note("What your code printed while the hidden cases ran is not shown: "
-                                 "it could hold their inputs."))
+        result.notes.append(
+            Note(
+                "What your code printed while the hidden cases ran is not shown: it could hold their inputs."
+            )
+        )
     unavailable = (clean or hidden).protections.get("unavailable") or hidden.protections.get("unavailable")
     if unavailable:
-        result.notes.append(Note("Learner code ran without some of the grader's protections on this machine "
-                                 f"({feedback.clean_text(unavailable)}); see `grader doctor`."))
+        result.notes.append(
+            Note(
+                "Learner code ran without some of the grader's protections on this machine "
+                f"({feedback.clean_text(unavailable)}); see `grader doctor`."
+            )
+        )
     # what visible cases and pitfalls raised can be named for hidden cases that raise it too
     vouched.known_types.update(p.exception_type for p in plan.pitfalls if p.exception_type)
     for case in plan.cases:
@@ -246,17 +300,24 @@ def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None
         result.message, result.load_error = _load_message(load_problem, problem, learner_file, display)
     elif not shared and hidden.load_problems.get(key) is not None:
         load_problem = hidden.load_problems[key]
-        result.message, result.load_error = _hidden_load_message(load_problem, problem, vouched, clean is None)
-    graded = [_case_result(problem, case, calls[case.id], expected, plan.pitfalls, vouched) for case in plan.cases]
+        result.message, result.load_error = _hidden_load_message(
+            load_problem, problem, vouched, clean is None
+        )
+    graded = [
+        _case_result(problem, case, calls[case.id], expected, plan.pitfalls, vouched) for case in plan.cases
+    ]
     result.cases = _told_pitfalls(graded, plan.pitfalls)
     result.cases += requirement_entries(problem, calls, records, expected, plan.pitfalls)
     result.status = overall_status(result.cases, load_problem is not None)
     if load_problem is not None and load_problem.kind == "timeout":
         # the time limit ran out while importing: a timeout, as the cases that could not run say
         result.status = ProblemStatus.TIMEOUT
-        result.cases = [replace(c, status=CaseStatus.TIMEOUT, message="not run: importing the file took too long")
-                        if c.kind == "case" and c.status is CaseStatus.ERROR and c.message.startswith("not run")
-                        else c for c in result.cases]
+        result.cases = [
+            replace(c, status=CaseStatus.TIMEOUT, message="not run: importing the file took too long")
+            if c.kind == "case" and c.status is CaseStatus.ERROR and c.message.startswith("not run")
+            else c
+            for c in result.cases
+        ]
     if result.status is ProblemStatus.NOT_IMPLEMENTED:
         result.message = f"{problem.entry_point} is not implemented yet: replace `raise NotImplementedError` with your solution."
     elif load_problem is None:
@@ -265,12 +326,16 @@ def _build_result(plan: _Plan, clean: RunReport | None, hidden: RunReport | None
     return result
 
 
-def _told_pitfalls(graded: list[tuple[CaseResult, list[Pitfall]]], pitfalls: list[Pitfall]) -> list[CaseResult]:
+def _told_pitfalls(
+    graded: list[tuple[CaseResult, list[Pitfall]]], pitfalls: list[Pitfall]
+) -> list[CaseResult]:
     """The case results, each naming the one known mistake told for it (see ``choose_pitfalls``)."""
     told = choose_pitfalls({case.id: [p.id for p in matched] for case, matched in graded})
     messages = {p.id: p.message for p in pitfalls}
-    return [replace(case, pitfall=told.get(case.id), pitfall_message=messages.get(told.get(case.id) or "", ""))
-            for case, _ in graded]
+    return [
+        replace(case, pitfall=told.get(case.id), pitfall_message=messages.get(told.get(case.id) or "", ""))
+        for case, _ in graded
+    ]
 
 
 def _targets(report: RunReport) -> set[str]:
@@ -287,25 +352,38 @@ def _unprefixed(call: Call | None, key: str) -> Call | None:
     return call
 
 
-def _load_message(lp: LoadProblem, problem: Problem, learner_file: str, display: str) -> tuple[str, ErrorInfo | None]:
+def _load_message(
+    lp: LoadProblem, problem: Problem, learner_file: str, display: str
+) -> tuple[str, ErrorInfo | None]:
     if lp.kind == "missing_function":
-        return (f"{display} has no function named {problem.entry_point!r}, so no case could run. Try: "
-                f"define it at the top level of the file as {_signature(problem)} (check the spelling).", None)
+        return (
+            f"{display} has no function named {problem.entry_point!r}, so no case could run. Try: "
+            f"define it at the top level of the file as {_signature(problem)} (check the spelling).",
+            None,
+        )
     if lp.kind == "raised":
         err = feedback.error_info(lp.error or {}, learner_file, display)
         line = next((f.line for f in reversed(err.frames) if f.file == display), 0)
         where = f" on line {line}" if line else ""
         if err.type in feedback.SYNTAX_ERRORS:
             return f"{display} has a syntax error{where}, so no case could run.", err
-        return f"{display} raised {err.type}{where} while being imported, so no case could run.", \
-            replace(err, hint=err.hint or feedback.GENERIC_ERROR_FIX)
+        return f"{display} raised {err.type}{where} while being imported, so no case could run.", replace(
+            err, hint=err.hint or feedback.GENERIC_ERROR_FIX
+        )
     if lp.kind == "timeout":
-        return f"{display} took too long to import ({feedback.clean_text(lp.detail)}); is there a loop at the top level?", None
-    return f"{display} stopped the grader's process while being imported: {feedback.clean_text(lp.detail)}.", None
+        return (
+            f"{display} took too long to import ({feedback.clean_text(lp.detail)}); is there a loop at the top level?",
+            None,
+        )
+    return (
+        f"{display} stopped the grader's process while being imported: {feedback.clean_text(lp.detail)}.",
+        None,
+    )
 
 
-def _hidden_load_message(lp: LoadProblem, problem: Problem, v: redaction.Vouched,
-                         only: bool) -> tuple[str, ErrorInfo | None]:
+def _hidden_load_message(
+    lp: LoadProblem, problem: Problem, v: redaction.Vouched, only: bool
+) -> tuple[str, ErrorInfo | None]:
     """The import failed in the process that held the hidden inputs (``only``: the only import)."""
     where = "while being imported" if only else "while being imported for the hidden cases"
     if lp.kind == "missing_function":
@@ -320,46 +398,88 @@ def _hidden_load_message(lp: LoadProblem, problem: Problem, v: redaction.Vouched
     return f"{v.display} stopped the grader's process {where}: {detail}.", None
 
 
-def _case_result(problem: Problem, case: Case, call: Call | None, expected: Expected, pitfalls: list[Pitfall],
-                 v: redaction.Vouched) -> tuple[CaseResult, list[Pitfall]]:
+def _case_result(
+    problem: Problem,
+    case: Case,
+    call: Call | None,
+    expected: Expected,
+    pitfalls: list[Pitfall],
+    v: redaction.Vouched,
+) -> tuple[CaseResult, list[Pitfall]]:
     """The case's result, and every known mistake its outcome matches (the one told is chosen
     later, looking at all the cases)."""
     visible = not case.hidden
-    base: dict[str, Any] = dict(id=case.id, visibility=case.visibility, points=case.points,
-                inputs=_shown_inputs(problem, case) if visible else None,
-                expected=expected.reference.get(case.id) if visible else None)
+    base: dict[str, Any] = dict(
+        id=case.id,
+        visibility=case.visibility,
+        points=case.points,
+        inputs=_shown_inputs(problem, case) if visible else None,
+        expected=expected.reference.get(case.id) if visible else None,
+    )
     # a hidden call's own timing is the learner's to choose: it is not shown
     seconds = call.seconds if call is not None and visible else 0.0
     if call is None or call.outcome == "not_run":
-        return CaseResult(status=CaseStatus.ERROR, message="not run: the file could not be loaded", **base), []
+        return CaseResult(
+            status=CaseStatus.ERROR, message="not run: the file could not be loaded", **base
+        ), []
     if call.outcome in ("timeout", "crashed"):
-        detail = feedback.clean_text(call.detail) if visible else redaction.hidden_detail(
-            call.detail, "the time limit ran out" if call.outcome == "timeout" else "the worker ended without a result")
-        status, what = (CaseStatus.TIMEOUT, "took too long") if call.outcome == "timeout" else (CaseStatus.ERROR, "no result")
+        detail = (
+            feedback.clean_text(call.detail)
+            if visible
+            else redaction.hidden_detail(
+                call.detail,
+                "the time limit ran out"
+                if call.outcome == "timeout"
+                else "the worker ended without a result",
+            )
+        )
+        status, what = (
+            (CaseStatus.TIMEOUT, "took too long")
+            if call.outcome == "timeout"
+            else (CaseStatus.ERROR, "no result")
+        )
         return CaseResult(status=status, message=f"{what}: {detail}", **base), []
     if call.outcome == "raised":
         raw = call.error or {}
-        err = feedback.error_info(raw, v.learner_file, v.display) if visible else redaction.hidden_error(raw, v)
-        if str(raw.get("type")) == "TypeError" and str(raw.get("message", "")).startswith(f"{problem.entry_point}()"):
+        err = (
+            feedback.error_info(raw, v.learner_file, v.display) if visible else redaction.hidden_error(raw, v)
+        )
+        if str(raw.get("type")) == "TypeError" and str(raw.get("message", "")).startswith(
+            f"{problem.entry_point}()"
+        ):
             # the grader's own call did not fit the learner's def line
-            err = replace(err, hint=f"Your function takes other arguments than the statement's: define it as "
-                                    f"{_signature(problem)}")
-        matched = _match_raised(str(raw.get("type", "")), str(raw.get("message", "")), case, expected, pitfalls)
-        return CaseResult(status=CaseStatus.ERROR, message=feedback.error_message(err), error=err,
-                          seconds=seconds, **base), matched
+            err = replace(
+                err,
+                hint=f"Your function takes other arguments than the statement's: define it as "
+                f"{_signature(problem)}",
+            )
+        matched = _match_raised(
+            str(raw.get("type", "")), str(raw.get("message", "")), case, expected, pitfalls
+        )
+        return CaseResult(
+            status=CaseStatus.ERROR, message=feedback.error_message(err), error=err, seconds=seconds, **base
+        ), matched
     want = expected.reference[case.id]
     mismatch = compare_tree(want, call.output, problem.rtol, problem.atol)
     received = call.output if visible else None
     if mismatch is None:
-        return CaseResult(status=CaseStatus.PASSED, message="passed", seconds=seconds,
-                          received=received, **base), []
+        return CaseResult(
+            status=CaseStatus.PASSED, message="passed", seconds=seconds, received=received, **base
+        ), []
     matched = _match_output(call.output, case, expected, pitfalls, problem)
-    return CaseResult(status=CaseStatus.FAILED, message=feedback.mismatch_message(mismatch, reveal=visible),
-                      mismatch=mismatch if visible else Mismatch(mismatch.path, mismatch.kind, "", ""),
-                      seconds=seconds, received=received, **base), matched
+    return CaseResult(
+        status=CaseStatus.FAILED,
+        message=feedback.mismatch_message(mismatch, reveal=visible),
+        mismatch=mismatch if visible else Mismatch(mismatch.path, mismatch.kind, "", ""),
+        seconds=seconds,
+        received=received,
+        **base,
+    ), matched
 
 
-def _match_output(output: Any, case: Case, expected: Expected, pitfalls: list[Pitfall], problem: Problem) -> list[Pitfall]:
+def _match_output(
+    output: Any, case: Case, expected: Expected, pitfalls: list[Pitfall], problem: Problem
+) -> list[Pitfall]:
     matched: list[Pitfall] = []
     for p in pitfalls:
         theirs = expected.pitfalls.get(p.id, {}).get(case.id)
@@ -370,7 +490,9 @@ def _match_output(output: Any, case: Case, expected: Expected, pitfalls: list[Pi
     return matched
 
 
-def _match_raised(etype: str, message: str, case: Case, expected: Expected, pitfalls: list[Pitfall]) -> list[Pitfall]:
+def _match_raised(
+    etype: str, message: str, case: Case, expected: Expected, pitfalls: list[Pitfall]
+) -> list[Pitfall]:
     matched: list[Pitfall] = []
     for p in pitfalls:
         if p.exception_type is not None:
@@ -394,6 +516,7 @@ def _shown_inputs(problem: Problem, case: Case) -> dict:
 
 # ---------------------------------------------------------------- learner distributions
 
+
 def load_published_expected(problem: Problem) -> Expected:
     """Expected outputs of visible cases, as written by ``grader export --student``."""
     path = problem.expected_path
@@ -402,8 +525,10 @@ def load_published_expected(problem: Problem) -> Expected:
         buffers = [bytes.fromhex(b) for b in data["buffers"]]
         reference = {cid: wire.decode_value(spec, buffers) for cid, spec in data["outputs"].items()}
     except FileNotFoundError:
-        raise GraderError(f"{problem.rel(path)} is missing: this copy has neither the reference "
-                          f"nor published expected outputs") from None
+        raise GraderError(
+            f"{problem.rel(path)} is missing: this copy has neither the reference "
+            f"nor published expected outputs"
+        ) from None
     except (ValueError, KeyError, TypeError, wire.WireError) as exc:
         raise GraderError(f"{problem.rel(path)} is damaged: {exc}") from None
     return Expected(reference=reference)

@@ -35,7 +35,9 @@ from grader.grading.submission import ProblemGrade, SubmissionResult, not_submit
 from grader.grading.trusted import Expected, compute_expected, trusted_jax_cache
 
 Progress = Callable[[int, int], None]  # (pairs graded so far, pairs in all)
-LEARNER_REPO_FILES = "workspace"  # where a learner repository keeps its solutions (grader/authoring/learner_repo.py)
+LEARNER_REPO_FILES = (
+    "workspace"  # where a learner repository keeps its solutions (grader/authoring/learner_repo.py)
+)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,9 @@ def discover_learners(root: Path, shown_root: str) -> list[Learner]:
     symbolic link there is a learner too, whose every problem is refused (see ``_grade_all``).
     A learner folder that is a clone of a learner repository is graded in its ``workspace/``."""
     root = Path(os.path.abspath(root))  # ROOT is the caller's (even a link); what is in it is the learners'
-    found = [p for p in root.iterdir()
-             if not p.name.startswith((".", "_")) and (p.is_symlink() or p.is_dir())]
+    found = [
+        p for p in root.iterdir() if not p.name.startswith((".", "_")) and (p.is_symlink() or p.is_dir())
+    ]
     learners = [learner_at(p, f"{shown_root.rstrip('/')}/{learner_label(p.name)}") for p in found]
     return sorted(learners, key=lambda learner: learner.name)
 
@@ -90,8 +93,9 @@ def learner_label(name: str) -> str:
     byte that is not UTF-8 written ``\\xNN`` and each unprintable character ``\\uNNNN``, so that
     two folders never share a label."""
     text = os.fsencode(name).replace(b"\\", b"\\\\").decode("utf-8", errors="backslashreplace")
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
-                   for c in text)
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in text
+    )
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -108,24 +112,39 @@ def parse_shard(text: str) -> tuple[int, int]:
 def select_shard(learners: list[Learner], index: int, count: int) -> list[Learner]:
     """The K-th of N deterministic slices: every N-th learner in name order, starting at K."""
     ordered = sorted(learners, key=lambda learner: learner.name)
-    return ordered[index - 1::count]
+    return ordered[index - 1 :: count]
 
 
 def expected_outputs(problems: list[Problem], options: GradeOptions) -> dict[str, Expected]:
     """Expected outputs of every problem, from trusted processes; raises GraderError."""
-    return {p.slug: (compute_expected(p, options.run, options.use_cache) if p.has_reference
-                     else load_published_expected(p)) for p in problems}
+    return {
+        p.slug: (
+            compute_expected(p, options.run, options.use_cache)
+            if p.has_reference
+            else load_published_expected(p)
+        )
+        for p in problems
+    }
 
 
-def grade_folder(problems: list[Problem], folder: Path, shown: str, options: BatchOptions = BatchOptions(),
-                 progress: Progress | None = None) -> SubmissionResult:
+def grade_folder(
+    problems: list[Problem],
+    folder: Path,
+    shown: str,
+    options: BatchOptions = BatchOptions(),
+    progress: Progress | None = None,
+) -> SubmissionResult:
     """Grade ``folder/<slug>.py`` for every problem; a missing file scores 0 as not submitted."""
     learner = Learner(Path(shown).name or str(folder), folder, shown)
     return grade_learners(problems, [learner], options, progress)[0]
 
 
-def grade_learners(problems: list[Problem], learners: list[Learner], options: BatchOptions = BatchOptions(),
-                   progress: Progress | None = None) -> list[SubmissionResult]:
+def grade_learners(
+    problems: list[Problem],
+    learners: list[Learner],
+    options: BatchOptions = BatchOptions(),
+    progress: Progress | None = None,
+) -> list[SubmissionResult]:
     """Grade every learner on every problem, ``options.jobs`` pairs at a time. Raises GraderError
     when a problem itself cannot be graded."""
     limit = max_submission_bytes(options.grade)
@@ -133,8 +152,11 @@ def grade_learners(problems: list[Problem], learners: list[Learner], options: Ba
     with WorkerPool() as pool:
         # the learners' own processes: warm but never reused (one run each), each run with a
         # private compilation cache copied from the trusted one (see worker.seed_jax_cache)
-        learner_options = replace(options.grade, use_cache=False,
-                                  run=replace(options.grade.run, workers=pool, jax_cache_seed=str(trusted_jax_cache())))
+        learner_options = replace(
+            options.grade,
+            use_cache=False,
+            run=replace(options.grade.run, workers=pool, jax_cache_seed=str(trusted_jax_cache())),
+        )
         return _grade_all(problems, learners, options.jobs, learner_options, expected, progress, limit)
 
 
@@ -142,8 +164,15 @@ def grade_learners(problems: list[Problem], learners: list[Learner], options: Ba
 _Item = tuple[int, Path, bytes, str]
 
 
-def _grade_all(problems: list[Problem], learners: list[Learner], jobs_at_once: int, learner_options: GradeOptions,
-               expected: dict[str, Expected], progress: Progress | None, limit: int) -> list[SubmissionResult]:
+def _grade_all(
+    problems: list[Problem],
+    learners: list[Learner],
+    jobs_at_once: int,
+    learner_options: GradeOptions,
+    expected: dict[str, Expected],
+    progress: Progress | None,
+    limit: int,
+) -> list[SubmissionResult]:
     grid: list[list[ProblemGrade | None]] = [[None] * len(problems) for _ in learners]  # learner, problem
     private: list[Path] = []
     try:
@@ -175,9 +204,13 @@ def _grade_all(problems: list[Problem], learners: list[Learner], jobs_at_once: i
         def run(li: int, items: list[_Item]) -> list[tuple[_Item, ProblemResult, bool]]:
             """Grade one learner's files together in worker processes of their own."""
             submissions = [Submission(problems[pi], path, shown, data) for pi, path, data, shown in items]
-            results = grade_files(submissions, learner_options, {s.problem.slug: expected[s.problem.slug] for s in submissions})
-            return [(item, result, _digest(item[1]) == hashlib.sha256(item[2]).hexdigest())
-                    for item, result in zip(items, results, strict=True)]
+            results = grade_files(
+                submissions, learner_options, {s.problem.slug: expected[s.problem.slug] for s in submissions}
+            )
+            return [
+                (item, result, _digest(item[1]) == hashlib.sha256(item[2]).hexdigest())
+                for item, result in zip(items, results, strict=True)
+            ]
 
         by_learner: dict[int, list[_Item]] = {}
         for li, pi, path, data, shown in jobs:
@@ -215,8 +248,9 @@ def _grade_all(problems: list[Problem], learners: list[Learner], jobs_at_once: i
     return results
 
 
-def _snapshot(learner: Learner, problem: Problem, private: Path, folder: int | NotGradable,
-              limit: int) -> ProblemGrade | tuple[Path, bytes, str]:
+def _snapshot(
+    learner: Learner, problem: Problem, private: Path, folder: int | NotGradable, limit: int
+) -> ProblemGrade | tuple[Path, bytes, str]:
     """Copy the learner's file into their private folder, or say why it will not be run.
     ``folder`` is a descriptor of the learner's folder, or why it could not be opened."""
     name = f"{problem.slug}.py"

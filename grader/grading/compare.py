@@ -55,7 +55,9 @@ def describe(value: Any) -> str:
     return f"a Python {type(value).__name__}"
 
 
-def compare_tree(expected: Any, received: Any, rtol: float, atol: float, path: str = "output") -> Mismatch | None:
+def compare_tree(
+    expected: Any, received: Any, rtol: float, atol: float, path: str = "output"
+) -> Mismatch | None:
     """Return the first mismatch between two decoded pytrees, or None when they agree."""
     if isinstance(expected, (list, tuple)):
         if type(received) is not type(expected) or len(received) != len(expected):
@@ -81,13 +83,18 @@ def compare_tree(expected: Any, received: Any, rtol: float, atol: float, path: s
         a = ArrayValue(np.array(expected), "numpy")
         return _compare_values(a.data, np.array(received), rtol, atol, path)
     if type(received) is not type(expected) or received != expected:
-        return Mismatch(path, "type" if type(received) is not type(expected) else "values",
-                        repr(expected) if not isinstance(expected, OpaqueValue) else describe(expected),
-                        describe(received) if type(received) is not type(expected) else repr(received))
+        return Mismatch(
+            path,
+            "type" if type(received) is not type(expected) else "values",
+            repr(expected) if not isinstance(expected, OpaqueValue) else describe(expected),
+            describe(received) if type(received) is not type(expected) else repr(received),
+        )
     return None
 
 
-def _compare_arrays(expected: ArrayValue, received: Any, rtol: float, atol: float, path: str) -> Mismatch | None:
+def _compare_arrays(
+    expected: ArrayValue, received: Any, rtol: float, atol: float, path: str
+) -> Mismatch | None:
     if not isinstance(received, ArrayValue) or received.origin not in ARRAY_ORIGINS:
         return Mismatch(path, "type", describe(expected), describe(received))
     e, r = expected.data, received.data
@@ -104,9 +111,17 @@ def _compare_values(e: np.ndarray, r: np.ndarray, rtol: float, atol: float, path
         if not bad.any():
             return None
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        return Mismatch(path, "values", "", "", worst_index=idx,
-                        expected_at_worst=_scalar(e[idx]), received_at_worst=_scalar(r[idx]),
-                        mismatched=int(bad.sum()), total=int(e.size))
+        return Mismatch(
+            path,
+            "values",
+            "",
+            "",
+            worst_index=idx,
+            expected_at_worst=_scalar(e[idx]),
+            received_at_worst=_scalar(r[idx]),
+            mismatched=int(bad.sum()),
+            total=int(e.size),
+        )
     e64 = e.astype(np.complex128 if e.dtype.kind == "c" else np.float64)
     r64 = r.astype(e64.dtype)
     e_nan, r_nan = np.isnan(e64), np.isnan(r64)
@@ -125,10 +140,19 @@ def _compare_values(e: np.ndarray, r: np.ndarray, rtol: float, atol: float, path
     denom = np.abs(e64)
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(denom > 0, finite_err / denom, np.where(finite_err > 0, np.inf, 0.0))
-    return Mismatch(path, "values", "", "",
-                    max_abs_error=float(err.max()), max_rel_error=float(rel.max()),
-                    worst_index=idx, expected_at_worst=_scalar(e[idx]), received_at_worst=_scalar(r[idx]),
-                    mismatched=int((~ok).sum()), total=int(e.size))
+    return Mismatch(
+        path,
+        "values",
+        "",
+        "",
+        max_abs_error=float(err.max()),
+        max_rel_error=float(rel.max()),
+        worst_index=idx,
+        expected_at_worst=_scalar(e[idx]),
+        received_at_worst=_scalar(r[idx]),
+        mismatched=int((~ok).sum()),
+        total=int(e.size),
+    )
 
 
 def _scalar(x: Any) -> float | complex:
@@ -145,6 +169,10 @@ def outputs_equal(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return set(a) == set(b) and all(outputs_equal(a[k], b[k]) for k in a)
     if isinstance(a, ArrayValue):
-        return (a.origin == b.origin and a.data.dtype == b.data.dtype and a.data.shape == b.data.shape
-                and a.data.tobytes() == b.data.tobytes())
+        return (
+            a.origin == b.origin
+            and a.data.dtype == b.data.dtype
+            and a.data.shape == b.data.shape
+            and a.data.tobytes() == b.data.tobytes()
+        )
     return a == b

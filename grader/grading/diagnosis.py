@@ -14,8 +14,13 @@ from collections import Counter
 from grader.grading import feedback
 from grader.grading.results import CaseResult, CaseStatus, Diagnosis
 
-MISMATCH_TITLES = {"shape": "Wrong shape", "dtype": "Wrong dtype", "type": "Wrong type",
-                   "structure": "Wrong structure", "values": "Wrong values"}
+MISMATCH_TITLES = {
+    "shape": "Wrong shape",
+    "dtype": "Wrong dtype",
+    "type": "Wrong type",
+    "structure": "Wrong structure",
+    "values": "Wrong values",
+}
 
 
 def choose_pitfalls(matches: dict[str, list[str]]) -> dict[str, str]:
@@ -41,8 +46,10 @@ def diagnose(cases: list[CaseResult]) -> list[Diagnosis]:
     groups: dict[tuple, list[CaseResult]] = {}
     # a value returned in another form (type, dtype, shape) is not what the model gave either: a
     # requirement that says so follows from the cases' diagnosis, and keeps its line in the table
-    reshaped = any(c.kind == "case" and c.mismatch is not None and c.mismatch.kind != "values" and not c.pitfall
-                   for c in cases)
+    reshaped = any(
+        c.kind == "case" and c.mismatch is not None and c.mismatch.kind != "values" and not c.pitfall
+        for c in cases
+    )
     for case in cases:
         if case.status in (CaseStatus.PASSED, CaseStatus.NOT_SUBMITTED):
             continue
@@ -74,22 +81,55 @@ def _diagnosis(group: list[CaseResult]) -> Diagnosis:
     # told from a visible case when there is one: its message says the most
     first = next((c for c in group if c.visibility == "visible" and c.kind == "case"), group[0])
     ids = tuple(c.id for c in group)
-    example = first.id if first.visibility == "visible" and first.kind == "case" and first.inputs is not None \
+    example = (
+        first.id
+        if first.visibility == "visible" and first.kind == "case" and first.inputs is not None
         else None
+    )
     error = next((c.error for c in [first, *group] if c.error is not None), None)
     if first.pitfall:
-        return Diagnosis("pitfall", "Known mistake", first.message, first.pitfall_message, ids, error, first.pitfall, example)
+        return Diagnosis(
+            "pitfall",
+            "Known mistake",
+            first.message,
+            first.pitfall_message,
+            ids,
+            error,
+            first.pitfall,
+            example,
+        )
     if error is not None:
         frame = error.frames[-1] if error.frames else None
         where = f" at {frame.file}:{frame.line}" if frame and not frame.file.startswith("<") else ""
-        return Diagnosis("error", f"{error.type}{where}", first.message, error.hint or feedback.GENERIC_ERROR_FIX, ids,
-                         error, None, example)
+        return Diagnosis(
+            "error",
+            f"{error.type}{where}",
+            first.message,
+            error.hint or feedback.GENERIC_ERROR_FIX,
+            ids,
+            error,
+            None,
+            example,
+        )
     if first.mismatch is not None:
-        return Diagnosis("mismatch", MISMATCH_TITLES.get(first.mismatch.kind, "Wrong output"), first.message,
-                         feedback.mismatch_fix(first.mismatch.kind, first.message), ids, None, None, example)
+        return Diagnosis(
+            "mismatch",
+            MISMATCH_TITLES.get(first.mismatch.kind, "Wrong output"),
+            first.message,
+            feedback.mismatch_fix(first.mismatch.kind, first.message),
+            ids,
+            None,
+            None,
+            example,
+        )
     if first.kind == "requirement":
         return Diagnosis("requirement", "Requirement not met", first.message, "", ids)
     if first.status is CaseStatus.TIMEOUT:
-        return Diagnosis("other", "Too slow", first.message, "Look for a loop that never ends, or work repeated on "
-                         "every step that could be done once.", ids)
+        return Diagnosis(
+            "other",
+            "Too slow",
+            first.message,
+            "Look for a loop that never ends, or work repeated on every step that could be done once.",
+            ids,
+        )
     return Diagnosis("other", "No result", first.message, "", ids)

@@ -21,70 +21,136 @@ class ErrorHint:
 # Common error signatures of these problems, with what to try. Order matters: first match wins.
 # Each hint is the "what to try" of a message: the error itself already says what came back.
 ERROR_HINTS = (
-    ErrorHint("SyntaxError", r"", "Python could not read this line: look for a missing colon, bracket or "
-              "quote at the caret or just before it."),
-    ErrorHint("IndentationError", r"", "Indent the body of each def, for and if by the same four spaces, "
-              "and do not mix tabs with spaces."),
+    ErrorHint(
+        "SyntaxError",
+        r"",
+        "Python could not read this line: look for a missing colon, bracket or "
+        "quote at the caret or just before it.",
+    ),
+    ErrorHint(
+        "IndentationError",
+        r"",
+        "Indent the body of each def, for and if by the same four spaces, and do not mix tabs with spaces.",
+    ),
     ErrorHint("TabError", r"", "Indent with spaces only: tabs and spaces are mixed on this line."),
-    ErrorHint("ModuleNotFoundError", r"", "Check the module's spelling; the course uses jax, jax.numpy, "
-              "flax.nnx, flax.linen, numpy and optax."),
-    ErrorHint("ImportError", r"", "That name is not in the module: check its spelling, or import the module "
-              "and use module.name."),
-    ErrorHint("TypeError", r"cannot be interpreted as an integer",
-              "Numbers arrive as Python floats (3 arrives as 3.0): cast counts with int(...) before range() "
-              "or indexing."),
-    ErrorHint("TypeError", r"Shapes must be 1D sequences of concrete values of integer type",
-              "Sizes arrive as Python floats (4 arrives as 4.0): cast sizes such as features with int(...)."),
-    ErrorHint("TypeError", r"(indices|slice indices) must be integers",
-              "Indices arrive as Python floats (1 arrives as 1.0): cast them with int(...) before indexing."),
-    ErrorHint("", r"Invalid rng value",
-              "Random keys need an integer seed, and the seed arrives as a float: pass int(seed)."),
-    ErrorHint("", r"PRNGKey|PRNG key|random seed|seed must be",
-              "Random keys need an integer seed, and the seed arrives as a float: pass int(seed)."),
-    ErrorHint("", r"Found data on value of type '<class 'list'>'",
-              "Keep sub-modules in nnx.List([...]) rather than a plain Python list, so NNX tracks their "
-              "parameters."),
-    ErrorHint("TypeError", r"'State' object is not callable",
-              "nnx.split returns (graphdef, state); build a callable model again with "
-              "nnx.merge(graphdef, state)."),
-    ErrorHint("", r"ApplyScopeInvalidVariables|should be a dictionary of collections|"
-              r"ScopeCollectionNotFound|from collection \"params\" .* the collection is empty",
-              "Linen's apply() takes every collection: call model.apply({\"params\": params}, x), not "
-              "model.apply(params, x)."),
-    ErrorHint("", r"[Cc]ould not find parameter|ScopeParamNotFound",
-              "apply() could not find a parameter: pass {\"params\": params} and, when you replace one "
-              "entry, keep every other entry of the tree."),
-    ErrorHint("", r"ScopeParamShapeError|expected to generate shape",
-              "A parameter has another shape than the layer expects: keep each kernel's (in, out) shape "
-              "when you replace it (jnp.full_like(old, value) keeps it)."),
-    ErrorHint("TypeError", r"dot_general requires contracting dimensions|shapes? .* not aligned|matmul",
-              "A matrix product got sizes that do not fit: print x.shape and the kernel's shape "
-              "(in_features, out_features) and make them agree."),
-    ErrorHint("", r"[Ii]ncompatible shapes for broadcasting|cannot broadcast|could not broadcast",
-              "Two arrays of shapes that do not fit were combined: print their shapes just before this line."),
-    ErrorHint("TypeError", r"positional argument|unexpected keyword argument|missing \d+ required",
-              "A function got other arguments than it takes: compare your def line (and this call) with "
-              "the signature in the statement."),
-    ErrorHint("IndexError", r"",
-              "An index went past the end: with n layers, the last one is at index n - 1."),
-    ErrorHint("KeyError", r"",
-              "A dictionary key was not found: print the keys (or jax.tree_util.tree_structure) to see the "
-              "real names."),
-    ErrorHint("NameError", r"",
-              "A name is not defined: check the imports at the top of your file (jax, jax.numpy as jnp, "
-              "nnx) and the spelling."),
-    ErrorHint("AttributeError", r"",
-              "That attribute does not exist: print the object (print(model), or nnx.state(model)) to see "
-              "its real names, such as kernel and bias."),
-    ErrorHint("ZeroDivisionError", r"", "Something divided by zero: check the sizes or counts you divide by."),
+    ErrorHint(
+        "ModuleNotFoundError",
+        r"",
+        "Check the module's spelling; the course uses jax, jax.numpy, flax.nnx, flax.linen, numpy and optax.",
+    ),
+    ErrorHint(
+        "ImportError",
+        r"",
+        "That name is not in the module: check its spelling, or import the module and use module.name.",
+    ),
+    ErrorHint(
+        "TypeError",
+        r"cannot be interpreted as an integer",
+        "Numbers arrive as Python floats (3 arrives as 3.0): cast counts with int(...) before range() "
+        "or indexing.",
+    ),
+    ErrorHint(
+        "TypeError",
+        r"Shapes must be 1D sequences of concrete values of integer type",
+        "Sizes arrive as Python floats (4 arrives as 4.0): cast sizes such as features with int(...).",
+    ),
+    ErrorHint(
+        "TypeError",
+        r"(indices|slice indices) must be integers",
+        "Indices arrive as Python floats (1 arrives as 1.0): cast them with int(...) before indexing.",
+    ),
+    ErrorHint(
+        "",
+        r"Invalid rng value",
+        "Random keys need an integer seed, and the seed arrives as a float: pass int(seed).",
+    ),
+    ErrorHint(
+        "",
+        r"PRNGKey|PRNG key|random seed|seed must be",
+        "Random keys need an integer seed, and the seed arrives as a float: pass int(seed).",
+    ),
+    ErrorHint(
+        "",
+        r"Found data on value of type '<class 'list'>'",
+        "Keep sub-modules in nnx.List([...]) rather than a plain Python list, so NNX tracks their "
+        "parameters.",
+    ),
+    ErrorHint(
+        "TypeError",
+        r"'State' object is not callable",
+        "nnx.split returns (graphdef, state); build a callable model again with nnx.merge(graphdef, state).",
+    ),
+    ErrorHint(
+        "",
+        r"ApplyScopeInvalidVariables|should be a dictionary of collections|"
+        r"ScopeCollectionNotFound|from collection \"params\" .* the collection is empty",
+        'Linen\'s apply() takes every collection: call model.apply({"params": params}, x), not '
+        "model.apply(params, x).",
+    ),
+    ErrorHint(
+        "",
+        r"[Cc]ould not find parameter|ScopeParamNotFound",
+        'apply() could not find a parameter: pass {"params": params} and, when you replace one '
+        "entry, keep every other entry of the tree.",
+    ),
+    ErrorHint(
+        "",
+        r"ScopeParamShapeError|expected to generate shape",
+        "A parameter has another shape than the layer expects: keep each kernel's (in, out) shape "
+        "when you replace it (jnp.full_like(old, value) keeps it).",
+    ),
+    ErrorHint(
+        "TypeError",
+        r"dot_general requires contracting dimensions|shapes? .* not aligned|matmul",
+        "A matrix product got sizes that do not fit: print x.shape and the kernel's shape "
+        "(in_features, out_features) and make them agree.",
+    ),
+    ErrorHint(
+        "",
+        r"[Ii]ncompatible shapes for broadcasting|cannot broadcast|could not broadcast",
+        "Two arrays of shapes that do not fit were combined: print their shapes just before this line.",
+    ),
+    ErrorHint(
+        "TypeError",
+        r"positional argument|unexpected keyword argument|missing \d+ required",
+        "A function got other arguments than it takes: compare your def line (and this call) with "
+        "the signature in the statement.",
+    ),
+    ErrorHint(
+        "IndexError", r"", "An index went past the end: with n layers, the last one is at index n - 1."
+    ),
+    ErrorHint(
+        "KeyError",
+        r"",
+        "A dictionary key was not found: print the keys (or jax.tree_util.tree_structure) to see the "
+        "real names.",
+    ),
+    ErrorHint(
+        "NameError",
+        r"",
+        "A name is not defined: check the imports at the top of your file (jax, jax.numpy as jnp, "
+        "nnx) and the spelling.",
+    ),
+    ErrorHint(
+        "AttributeError",
+        r"",
+        "That attribute does not exist: print the object (print(model), or nnx.state(model)) to see "
+        "its real names, such as kernel and bias.",
+    ),
+    ErrorHint(
+        "ZeroDivisionError", r"", "Something divided by zero: check the sizes or counts you divide by."
+    ),
     ErrorHint("RecursionError", r"", "A function calls itself without end: check that it stops."),
-    ErrorHint("SystemExit", r"",
-              "Your code called sys.exit() or exit(); return a value from the function instead."),
+    ErrorHint(
+        "SystemExit", r"", "Your code called sys.exit() or exit(); return a value from the function instead."
+    ),
 )
 
 # when no hint above fits
-GENERIC_ERROR_FIX = ("Run the function yourself on the visible case's inputs and read the line marked "
-                     "above; print the values it uses just before it.")
+GENERIC_ERROR_FIX = (
+    "Run the function yourself on the visible case's inputs and read the line marked "
+    "above; print the values it uses just before it."
+)
 
 SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
 
@@ -96,7 +162,9 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud8
 
 def clean_text(text: str) -> str:
     """Learner text safe to print and to encode anywhere: unsafe characters become escapes."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", str(text))
+    return _UNSAFE.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", str(text)
+    )
 
 
 def hint_for(error_type: str, message: str) -> str:
@@ -116,15 +184,24 @@ def error_info(raw: dict, learner_file: str, display_file: str) -> ErrorInfo:
     if not frames and others:
         frames = others[-1:]  # the error came from a library: show where, at least
     trimmed = tuple(
-        TraceFrame(display_file if f.get("file") == learner_file else clean_text(_short(str(f.get("file", "")))),
-                   int(f.get("line", 0)), clean_text(f.get("name", "")), clean_text(f.get("code", "")),
-                   int(f.get("column") or 0))
+        TraceFrame(
+            display_file if f.get("file") == learner_file else clean_text(_short(str(f.get("file", "")))),
+            int(f.get("line", 0)),
+            clean_text(f.get("name", "")),
+            clean_text(f.get("code", "")),
+            int(f.get("column") or 0),
+        )
         for f in frames
     )
     etype, message = str(raw.get("type", "Exception")), str(raw.get("message", ""))
     message = _FLAX_DOCS.sub("", message)  # a link to the error's page adds a wrapped line, not help
-    return ErrorInfo(type=clean_text(etype), message=clean_text(message), frames=trimmed, hint=hint_for(etype, message),
-                     not_implemented=bool(raw.get("not_implemented")))
+    return ErrorInfo(
+        type=clean_text(etype),
+        message=clean_text(message),
+        frames=trimmed,
+        hint=hint_for(etype, message),
+        not_implemented=bool(raw.get("not_implemented")),
+    )
 
 
 _GRADER_DIR = str(Path(__file__).resolve().parents[1]) + os.sep
@@ -160,8 +237,10 @@ def mismatch_message(m: Mismatch, reveal: bool = True) -> str:
     if m.worst_index is None:
         return clean_text(f"{m.path}: expected {m.expected}, got {m.received}")
     where = f"{m.path}[{', '.join(map(str, m.worst_index))}]" if m.worst_index else m.path
-    text = (f"{m.mismatched} of {m.total} value(s) differ; worst at {where}: "
-            f"expected {_value_text(m.expected_at_worst)}, got {_value_text(m.received_at_worst)}")
+    text = (
+        f"{m.mismatched} of {m.total} value(s) differ; worst at {where}: "
+        f"expected {_value_text(m.expected_at_worst)}, got {_value_text(m.received_at_worst)}"
+    )
     if m.max_abs_error is not None:
         text += f" (abs error {_value_text(m.max_abs_error)}, rel error {_value_text(m.max_rel_error)})"
     return text
@@ -176,26 +255,46 @@ def mismatch_fix(kind: str, message: str) -> str:
         return "Turn it into an array before returning it: jnp.asarray(...) or jnp.stack(...)."
     if got.startswith("a numpy array") or got.startswith("a NumPy scalar"):
         return "Stay in jax.numpy (jnp) rather than numpy, or convert the result with jnp.asarray(...)."
-    if got.startswith(("a jax.Array", "a numpy array")) and re.search(r"expected (a Python (float|int)|-?\d)", message):
+    if got.startswith(("a jax.Array", "a numpy array")) and re.search(
+        r"expected (a Python (float|int)|-?\d)", message
+    ):
         return "Return a Python number: convert a one-element array with float(...) or int(...)."
     if kind == "dtype":
         if "float64" in got:
-            return ("float64 comes from NumPy or Python arithmetic: stay in jax.numpy (jnp), which "
-                    "keeps float32, or cast with .astype(jnp.float32).")
+            return (
+                "float64 comes from NumPy or Python arithmetic: stay in jax.numpy (jnp), which "
+                "keeps float32, or cast with .astype(jnp.float32)."
+            )
         return "Cast the result with .astype(...) to the expected dtype, or find where the dtype changed."
     if kind == "shape":
-        return ("Print the shape of what you return: an axis was added, dropped or swapped (a batch axis, "
-                "a squeeze, a transposed kernel).")
+        return (
+            "Print the shape of what you return: an axis was added, dropped or swapped (a batch axis, "
+            "a squeeze, a transposed kernel)."
+        )
     if kind in ("structure", "type"):
         return "Return exactly the kind of value the statement describes, with the same keys or length."
     if re.search(r"\bgot (nan|inf|-inf)\b", message):
         return "A NaN or inf came back: look for a division by zero or a log or square root of a negative."
-    return ("Run the visible case yourself and compare each step with the statement; print the values "
-            "between steps to see where they part.")
+    return (
+        "Run the visible case yourself and compare each step with the statement; print the values "
+        "between steps to see where they part."
+    )
 
 
-_KINDS = ("a jax.Array", "a numpy array", "a NumPy scalar", "an array-like object", "None", "a bool",
-          "a Python list", "a Python tuple", "a dict", "a Python float", "a Python int", "a Python str")
+_KINDS = (
+    "a jax.Array",
+    "a numpy array",
+    "a NumPy scalar",
+    "an array-like object",
+    "None",
+    "a bool",
+    "a Python list",
+    "a Python tuple",
+    "a dict",
+    "a Python float",
+    "a Python int",
+    "a Python str",
+)
 
 
 def _kind(description: str) -> str:
@@ -215,7 +314,11 @@ def _hidden_mismatch(m: Mismatch) -> str:
         return f"{m.path}: expected {_kind(m.expected)}, got {_kind(m.received)}"
     if m.kind == "shape":
         return f"{m.path}: the shape differs from the expected output's (shapes must match exactly; no broadcasting)"
-    if m.kind == "dtype" and re.fullmatch(r"dtype \w+", m.expected) and re.fullmatch(r"dtype \w+", m.received):
+    if (
+        m.kind == "dtype"
+        and re.fullmatch(r"dtype \w+", m.expected)
+        and re.fullmatch(r"dtype \w+", m.received)
+    ):
         return f"{m.path}: expected {m.expected}, got {m.received}"
     return f"{m.path}: the values differ from the expected output"
 

@@ -26,22 +26,33 @@ class GradebookError(GraderError):
     """A gradebook file that cannot be read or merged; the message names the file."""
 
 
-def build_gradebook(problems: list[Problem], submissions: list[SubmissionResult],
-                    shard: tuple[int, int] | None = None) -> dict:
+def build_gradebook(
+    problems: list[Problem], submissions: list[SubmissionResult], shard: tuple[int, int] | None = None
+) -> dict:
     learners = []
     for sub in sorted(submissions, key=lambda s: s.learner):
-        learners.append({
-            "learner": sub.learner,
-            "score": float(sub.score),
-            "max_score": float(sub.max_score),
-            "problems": {g.result.slug: {"status": g.result.status.value, "score": float(g.score)}
-                         for g in sub.problems},
-        })
+        learners.append(
+            {
+                "learner": sub.learner,
+                "score": float(sub.score),
+                "max_score": float(sub.max_score),
+                "problems": {
+                    g.result.slug: {"status": g.result.status.value, "score": float(g.score)}
+                    for g in sub.problems
+                },
+            }
+        )
     return {
         "format_version": FORMAT_VERSION,
         "shard": list(shard) if shard else None,
-        "problems": [{"slug": p.slug, "weight": float(p.weight),
-                      "max_score": float(p.weight * sum(c.points for c in _cases(p)))} for p in problems],
+        "problems": [
+            {
+                "slug": p.slug,
+                "weight": float(p.weight),
+                "max_score": float(p.weight * sum(c.points for c in _cases(p))),
+            }
+            for p in problems
+        ],
         "learners": learners,
     }
 
@@ -56,8 +67,14 @@ def gradebook_csv(book: dict) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([_cell(text) for text in ("learner", *slugs, "score", "max_score")])
     for row in book["learners"]:
-        writer.writerow([_cell(row["learner"]), *(format_points(row["problems"][s]["score"]) for s in slugs),
-                         format_points(row["score"]), format_points(row["max_score"])])
+        writer.writerow(
+            [
+                _cell(row["learner"]),
+                *(format_points(row["problems"][s]["score"]) for s in slugs),
+                format_points(row["score"]),
+                format_points(row["max_score"]),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -119,16 +136,24 @@ def merge_gradebooks(books: list[dict]) -> dict:
         if indices != list(range(1, count + 1)):
             missing = sorted(set(range(1, count + 1)) - set(indices))
             twice = sorted({i for i in indices if indices.count(i) > 1})
-            what = (f"missing shard(s) {', '.join(f'{i}/{count}' for i in missing)}" if missing else "")
-            what += ("; " if what and twice else "") + (f"shard(s) given twice: {', '.join(map(str, twice))}" if twice else "")
+            what = f"missing shard(s) {', '.join(f'{i}/{count}' for i in missing)}" if missing else ""
+            what += ("; " if what and twice else "") + (
+                f"shard(s) given twice: {', '.join(map(str, twice))}" if twice else ""
+            )
             raise GradebookError(f"the shards do not cover the class: {what}")
     seen: dict[str, str] = {}
     learners = []
     for book in books:
         for row in book["learners"]:
             if row["learner"] in seen:
-                raise GradebookError(f"learner {row['learner']!r} is in both {seen[row['learner']]} and {book['_file']}")
+                raise GradebookError(
+                    f"learner {row['learner']!r} is in both {seen[row['learner']]} and {book['_file']}"
+                )
             seen[row["learner"]] = book["_file"]
             learners.append(row)
-    return {"format_version": FORMAT_VERSION, "shard": None, "problems": first["problems"],
-            "learners": sorted(learners, key=lambda r: r["learner"])}
+    return {
+        "format_version": FORMAT_VERSION,
+        "shard": None,
+        "problems": first["problems"],
+        "learners": sorted(learners, key=lambda r: r["learner"]),
+    }

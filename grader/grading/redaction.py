@@ -36,16 +36,19 @@ _SYNTHETIC = frozenset({"<module>", "<lambda>", "<listcomp>", "<dictcomp>", "<se
 _MAX_LIBRARY_FILE = 8 << 20
 
 # what the grader writes about a call that did not return; anything else is cut to its kind
-_DETAILS = tuple(re.compile(p) for p in (
-    r"stopped after [A-Za-z0-9 .,()]+",
-    r"not run: case [A-Za-z0-9_.-]+ timed out first",
-    r"the total time limit ran out first",
-    r"the process was killed by [A-Z0-9+]+",
-    r"the process ended with exit code -?\d+ before reporting a result",
-    r"the process stopped responding",
-    r"no result was reported for this case",
-    r"the file could not be loaded",
-))
+_DETAILS = tuple(
+    re.compile(p)
+    for p in (
+        r"stopped after [A-Za-z0-9 .,()]+",
+        r"not run: case [A-Za-z0-9_.-]+ timed out first",
+        r"the total time limit ran out first",
+        r"the process was killed by [A-Z0-9+]+",
+        r"the process ended with exit code -?\d+ before reporting a result",
+        r"the process stopped responding",
+        r"no result was reported for this case",
+        r"the file could not be loaded",
+    )
+)
 _TAMPERED = "the result channel was tampered with or corrupted"
 
 
@@ -63,8 +66,9 @@ class Vouched:
     @classmethod
     def of(cls, source: bytes, learner_file: str, display: str) -> Vouched:
         text = source.decode("utf-8", errors="replace")
-        return cls(learner_file, display, text.splitlines(),
-                   frozenset(w.decode() for w in _WORD.findall(source)))
+        return cls(
+            learner_file, display, text.splitlines(), frozenset(w.decode() for w in _WORD.findall(source))
+        )
 
     def saw_visible(self, case_id: str, raw: dict) -> None:
         """A visible case raised ``raw`` (a worker's exception record)."""
@@ -110,11 +114,20 @@ def hidden_error(raw: dict, v: Vouched) -> ErrorInfo:
     libraries = [f.get("file") for f in _frames(raw) if f.get("file") != v.learner_file]
     shown_type = v.name(etype, libraries)
     same = v.visible_errors.get((etype, v.deepest_line(raw))) if shown_type else None
-    message = (f"(the same error as visible case {same}: see its message)" if same
-               else NOT_SHOWN if shown_type else "(its type and message are not shown for a hidden case)")
-    return ErrorInfo(type=shown_type or "Exception", message=message, frames=v.frames(raw),
-                     hint=hint_for(etype, str(raw.get("message", ""))),
-                     not_implemented=bool(raw.get("not_implemented")))
+    message = (
+        f"(the same error as visible case {same}: see its message)"
+        if same
+        else NOT_SHOWN
+        if shown_type
+        else "(its type and message are not shown for a hidden case)"
+    )
+    return ErrorInfo(
+        type=shown_type or "Exception",
+        message=message,
+        frames=v.frames(raw),
+        hint=hint_for(etype, str(raw.get("message", ""))),
+        not_implemented=bool(raw.get("not_implemented")),
+    )
 
 
 def hidden_warning_notes(records: list[dict], v: Vouched, shown: set[tuple[str, str]]) -> list[Note]:
@@ -161,8 +174,14 @@ def _builtin(name: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _install_roots() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, paths.get("stdlib", ""), paths.get("purelib", ""),
-             paths.get("platlib", "")}
+    roots = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        paths.get("stdlib", ""),
+        paths.get("purelib", ""),
+        paths.get("platlib", ""),
+    }
     return tuple(sorted({os.path.realpath(r) + os.sep for r in roots if r}))
 
 

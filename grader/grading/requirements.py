@@ -33,7 +33,9 @@ from grader.grading.results import CaseResult, CaseStatus
 PREFIX = "requirement:"
 
 REQUIREMENT_FIELDS = {
-    "id": Field((str,), check=lambda v: None if ID_RE.match(v) else "must be letters, digits, '-', '_' or '.'"),
+    "id": Field(
+        (str,), check=lambda v: None if ID_RE.match(v) else "must be letters, digits, '-', '_' or '.'"
+    ),
     "message": Field((str,), check=schema.non_empty),
     "points": Field((float,), required=False, default=1.0, check=schema.non_negative),
     "any_of": Field((list,), check=schema.non_empty),
@@ -50,8 +52,9 @@ class Alternative:
     not_seen: tuple[str, ...]
 
     def holds(self, record: dict) -> bool:
-        return (all(record.get(e, 0) > 0 for e in self.seen)
-                and not any(record.get(e, 0) > 0 for e in self.not_seen))
+        return all(record.get(e, 0) > 0 for e in self.seen) and not any(
+            record.get(e, 0) > 0 for e in self.not_seen
+        )
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,13 @@ def load_requirements(problem: Problem) -> list[Requirement]:
             for key in ("seen", "not_seen"):
                 for event in a.get(key) or []:
                     if event not in EVENTS:
-                        findings.append(Finding(display, f"{where}.any_of[{j}].{key}",
-                                                f"unknown event {event!r} (known: {', '.join(EVENTS)})"))
+                        findings.append(
+                            Finding(
+                                display,
+                                f"{where}.any_of[{j}].{key}",
+                                f"unknown event {event!r} (known: {', '.join(EVENTS)})",
+                            )
+                        )
             if a and not (a.get("seen") or a.get("not_seen")):
                 findings.append(Finding(display, f"{where}.any_of[{j}]", "needs 'seen' or 'not_seen'"))
             alternatives.append(Alternative(tuple(a.get("seen") or ()), tuple(a.get("not_seen") or ())))
@@ -102,40 +110,59 @@ def unmet(requirements: list[Requirement], records: dict[str, dict]) -> dict[str
     return {r.id: [cid for cid, rec in records.items() if not r.holds(rec)] for r in requirements}
 
 
-def requirement_results(problem: Problem, requirements: list[Requirement], records: dict[str, dict],
-                        expected: Any = None, pitfalls: Sequence[Pitfall] = (),
-                        outputs: dict | None = None) -> list[CaseResult]:
+def requirement_results(
+    problem: Problem,
+    requirements: list[Requirement],
+    records: dict[str, dict],
+    expected: Any = None,
+    pitfalls: Sequence[Pitfall] = (),
+    outputs: dict | None = None,
+) -> list[CaseResult]:
     """One entry per requirement, graded on the records of the cases that returned. With the
     expected outputs, a failed requirement names the known mistake that fails it the same way
     and whose outputs the learner's match."""
     results: list[CaseResult] = []
     for req, failing in unmet(requirements, records).items():
         requirement = next(r for r in requirements if r.id == req)
-        base: dict[str, Any] = dict(id=PREFIX + req, visibility="visible", points=requirement.points, kind="requirement")
+        base: dict[str, Any] = dict(
+            id=PREFIX + req, visibility="visible", points=requirement.points, kind="requirement"
+        )
         if not records:
             # FAILED, not ERROR: the cases' own statuses (timeout, error) tell what went wrong
-            results.append(CaseResult(status=CaseStatus.FAILED, message="not checked: no case returned a result",
-                                      **base))
+            results.append(
+                CaseResult(status=CaseStatus.FAILED, message="not checked: no case returned a result", **base)
+            )
         elif not failing:
             results.append(CaseResult(status=CaseStatus.PASSED, message="passed", **base))
         else:
-            pitfall = _known_mistake(problem, requirement, expected, pitfalls, outputs or {}) if expected else None
-            results.append(CaseResult(status=CaseStatus.FAILED, message=requirement.message,
-                                      pitfall=pitfall.id if pitfall else None,
-                                      pitfall_message=pitfall.message if pitfall else "", **base))
+            pitfall = (
+                _known_mistake(problem, requirement, expected, pitfalls, outputs or {}) if expected else None
+            )
+            results.append(
+                CaseResult(
+                    status=CaseStatus.FAILED,
+                    message=requirement.message,
+                    pitfall=pitfall.id if pitfall else None,
+                    pitfall_message=pitfall.message if pitfall else "",
+                    **base,
+                )
+            )
     return results
 
 
 # ``expected``: a grader.grading.trusted.Expected (that module imports this one)
-def _known_mistake(problem: Problem, requirement: Requirement, expected: Any, pitfalls: Sequence[Pitfall],
-                   outputs: dict) -> Pitfall | None:
+def _known_mistake(
+    problem: Problem, requirement: Requirement, expected: Any, pitfalls: Sequence[Pitfall], outputs: dict
+) -> Pitfall | None:
     for p in pitfalls:
         records = expected.pitfall_records.get(p.id, {})
         if not records or all(requirement.holds(r) for r in records.values()):
             continue
         theirs = expected.pitfalls.get(p.id, {})
-        if all(cid in theirs and compare_tree(theirs[cid], out, problem.rtol, problem.atol) is None
-               for cid, out in outputs.items()):
+        if all(
+            cid in theirs and compare_tree(theirs[cid], out, problem.rtol, problem.atol) is None
+            for cid, out in outputs.items()
+        ):
             return p
     return None
 
@@ -152,11 +179,18 @@ def take_records(calls: dict[str, Call | None]) -> dict[str, dict]:
     return records
 
 
-def requirement_entries(problem: Problem, calls: dict[str, Call | None], records: dict[str, dict], expected: Any,
-                        pitfalls: Sequence[Pitfall]) -> list[CaseResult]:
+def requirement_entries(
+    problem: Problem,
+    calls: dict[str, Call | None],
+    records: dict[str, dict],
+    expected: Any,
+    pitfalls: Sequence[Pitfall],
+) -> list[CaseResult]:
     """The graded entries of the problem's requirements for one learner's run."""
     requirements = load_requirements(problem)
     if not requirements:
         return []
-    outputs = {cid: call.output for cid, call in calls.items() if call is not None and call.outcome == "returned"}
+    outputs = {
+        cid: call.output for cid, call in calls.items() if call is not None and call.outcome == "returned"
+    }
     return requirement_results(problem, requirements, records, expected, pitfalls, outputs)

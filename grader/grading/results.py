@@ -69,7 +69,9 @@ class CaseResult:
     @property
     def full_message(self) -> str:
         """The message with the known mistake it matches, if any."""
-        return f"{self.message} — likely cause: {self.pitfall_message}" if self.pitfall_message else self.message
+        return (
+            f"{self.message} — likely cause: {self.pitfall_message}" if self.pitfall_message else self.message
+        )
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ class ProblemResult:
     message: str = ""  # problem-level explanation (load errors, not implemented, ...)
     load_error: ErrorInfo | None = None
     notes: list[Note] = field(default_factory=list)
-    diagnoses: list[Diagnosis] = field(default_factory=list)  # most cases first; see grader/grading/diagnosis.py
+    diagnoses: list[Diagnosis] = field(
+        default_factory=list
+    )  # most cases first; see grader/grading/diagnosis.py
     stdout: str = ""
     stderr: str = ""
     streams_truncated: bool = False
@@ -140,9 +144,11 @@ def overall_status(cases: list[CaseResult], load_failed: bool) -> ProblemStatus:
     statuses = {c.status for c in cases}
     if not cases:
         return ProblemStatus.ERROR
-    for status, result in ((CaseStatus.ERROR, ProblemStatus.ERROR),
-                           (CaseStatus.TIMEOUT, ProblemStatus.TIMEOUT),
-                           (CaseStatus.FAILED, ProblemStatus.FAILED)):
+    for status, result in (
+        (CaseStatus.ERROR, ProblemStatus.ERROR),
+        (CaseStatus.TIMEOUT, ProblemStatus.TIMEOUT),
+        (CaseStatus.FAILED, ProblemStatus.FAILED),
+    ):
         if status in statuses:
             return result
     return ProblemStatus.PASSED

@@ -99,16 +99,29 @@ def parse_threshold(text: str | None) -> Threshold:
 def not_submitted(slug: str, title: str, cases: Iterable[Case], file: str) -> ProblemResult:
     """The result of a problem whose file is not in the submission: every case scores 0."""
     message = f"not submitted: {file} is missing"
-    return ProblemResult(slug=slug, title=title, status=ProblemStatus.NOT_SUBMITTED,
-                         cases=[CaseResult(c.id, c.visibility, CaseStatus.NOT_SUBMITTED, "not submitted",
-                                           points=c.points) for c in cases],
-                         message=message)
+    return ProblemResult(
+        slug=slug,
+        title=title,
+        status=ProblemStatus.NOT_SUBMITTED,
+        cases=[
+            CaseResult(c.id, c.visibility, CaseStatus.NOT_SUBMITTED, "not submitted", points=c.points)
+            for c in cases
+        ],
+        message=message,
+    )
 
 
 def refused(slug: str, title: str, cases: Iterable[Case], message: str) -> ProblemResult:
     """A file the grader will not run (a symbolic link, a folder): an error of the submission."""
-    return ProblemResult(slug=slug, title=title, status=ProblemStatus.ERROR,
-                         cases=[CaseResult(c.id, c.visibility, CaseStatus.ERROR,
-                                           "not run: the file could not be loaded", points=c.points)
-                                for c in cases],
-                         message=message)
+    return ProblemResult(
+        slug=slug,
+        title=title,
+        status=ProblemStatus.ERROR,
+        cases=[
+            CaseResult(
+                c.id, c.visibility, CaseStatus.ERROR, "not run: the file could not be loaded", points=c.points
+            )
+            for c in cases
+        ],
+        message=message,
+    )

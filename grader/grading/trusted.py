@@ -74,12 +74,27 @@ def trusted_jax_cache() -> Path:
 
 def cache_key(problem: Problem, options: RunOptions) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps({"format": CACHE_FORMAT, "versions": cache.stack_versions(), "platform": options.platform,
-                         "entry": problem.entry_point, "args": [(a.name, a.kind) for a in problem.args]},
-                        sort_keys=True).encode())
+    h.update(
+        json.dumps(
+            {
+                "format": CACHE_FORMAT,
+                "versions": cache.stack_versions(),
+                "platform": options.platform,
+                "entry": problem.entry_point,
+                "args": [(a.name, a.kind) for a in problem.args],
+            },
+            sort_keys=True,
+        ).encode()
+    )
     worlds_source = Path(worlds.__file__)  # what a world changes is part of every output
-    for path in (problem.reference_path, problem.pitfalls_path, problem.pitfall_code_path,
-                 problem.cases_path, problem.folder / "problem.toml", worlds_source):
+    for path in (
+        problem.reference_path,
+        problem.pitfalls_path,
+        problem.pitfall_code_path,
+        problem.cases_path,
+        problem.folder / "problem.toml",
+        worlds_source,
+    ):
         h.update(path.name.encode())
         h.update(path.read_bytes() if path.is_file() else b"<absent>")
     return h.hexdigest()
@@ -93,10 +108,14 @@ def trusted_targets(problem: Problem) -> list[Target]:
     return targets
 
 
-def compute_expected(problem: Problem, options: RunOptions = RunOptions(), use_cache: bool = True) -> Expected:
+def compute_expected(
+    problem: Problem, options: RunOptions = RunOptions(), use_cache: bool = True
+) -> Expected:
     """The reference's outputs (and pitfalls') on every case, from the cache or a trusted run."""
     if not problem.has_reference:
-        raise GraderError(f"{problem.rel(problem.reference_path)} is missing: this copy cannot grade hidden cases")
+        raise GraderError(
+            f"{problem.rel(problem.reference_path)} is missing: this copy cannot grade hidden cases"
+        )
     path = _cache_path(problem, options)
     if use_cache:
         found = _read_cache(path)
@@ -128,15 +147,20 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
     ref_file = problem.rel(problem.reference_path)
     if "reference" in report.load_problems:
         lp = report.load_problems["reference"]
-        raise GraderError(f"{ref_file} could not be loaded: {_describe_load(lp)}", ref_file,
-                          f"def {problem.entry_point}")
+        raise GraderError(
+            f"{ref_file} could not be loaded: {_describe_load(lp)}", ref_file, f"def {problem.entry_point}"
+        )
     expected = Expected(reference={})
     seconds = 0.0
     for case in cases:
         call = report.calls[("reference", case.id)]
         seconds += call.seconds
         if call.outcome != "returned":
-            why = (f"{call.error['type']}: {call.error['message']}" if call.error else call.detail or call.outcome)
+            why = (
+                f"{call.error['type']}: {call.error['message']}"
+                if call.error
+                else call.detail or call.outcome
+            )
             raise GraderError(f"{ref_file} failed on case {case.id!r}: {why}", ref_file, f"cases[{case.id}]")
         expected.reference[case.id], record = worlds.split_record(call.output)
         if record is not None:
@@ -145,9 +169,12 @@ def run_trusted(problem: Problem, options: RunOptions) -> Expected:
         pid = target.name.split(":", 1)[1]
         if target.name in report.load_problems:
             lp = report.load_problems[target.name]
-            raise GraderError(f"{problem.rel(problem.pitfall_code_path)}: pitfall {pid!r} could not be loaded: "
-                              f"{_describe_load(lp)}", problem.rel(problem.pitfall_code_path),
-                              f"def {target.function}")
+            raise GraderError(
+                f"{problem.rel(problem.pitfall_code_path)}: pitfall {pid!r} could not be loaded: "
+                f"{_describe_load(lp)}",
+                problem.rel(problem.pitfall_code_path),
+                f"def {target.function}",
+            )
         outcomes, records = {}, {}
         for case in cases:
             call = report.calls[(target.name, case.id)]
@@ -172,6 +199,7 @@ def _describe_load(lp: LoadProblem) -> str:
 
 # ---------------------------------------------------------------- cache file
 
+
 def _encode(expected: Expected) -> bytes:
     buffers: list[bytes] = []
 
@@ -186,7 +214,9 @@ def _encode(expected: Expected) -> bytes:
     header = {
         "format": CACHE_FORMAT,
         "reference": {cid: put(v) for cid, v in expected.reference.items()},
-        "pitfalls": {pid: {cid: put(v) for cid, v in outs.items()} for pid, outs in expected.pitfalls.items()},
+        "pitfalls": {
+            pid: {cid: put(v) for cid, v in outs.items()} for pid, outs in expected.pitfalls.items()
+        },
         "reference_records": expected.reference_records,
         "pitfall_records": expected.pitfall_records,
     }
@@ -206,11 +236,13 @@ def _decode(data: bytes) -> Expected | None:
             return Raised(*entry["raised"])
         return wire.decode_value(entry["value"], buffers)
 
-    return Expected(reference={cid: get(e) for cid, e in header["reference"].items()},
-                    pitfalls={pid: {cid: get(e) for cid, e in outs.items()}
-                              for pid, outs in header["pitfalls"].items()},
-                    reference_records=header["reference_records"], pitfall_records=header["pitfall_records"],
-                    from_cache=True)
+    return Expected(
+        reference={cid: get(e) for cid, e in header["reference"].items()},
+        pitfalls={pid: {cid: get(e) for cid, e in outs.items()} for pid, outs in header["pitfalls"].items()},
+        reference_records=header["reference_records"],
+        pitfall_records=header["pitfall_records"],
+        from_cache=True,
+    )
 
 
 def _read_cache(path: Path) -> Expected | None:

@@ -32,8 +32,10 @@ def rebuild_module(function, entry_point: str) -> RebuiltModule:
         raise SourceUnavailable("a lambda has no source of its own: define the function with def")
     if target.__closure__:
         names = ", ".join(target.__code__.co_freevars)
-        raise SourceUnavailable(f"{target.__name__} uses variables of an enclosing function ({names}); "
-                                f"define it at the top level of a cell")
+        raise SourceUnavailable(
+            f"{target.__name__} uses variables of an enclosing function ({names}); "
+            f"define it at the top level of a cell"
+        )
     collector = _Collector(target.__globals__)
     collector.visit(target.__name__, target)
     parts = ["# Rebuilt by grader.check from the source of your notebook's definitions.", ""]
@@ -78,8 +80,13 @@ class _Collector:
             self.visit(name, obj)
             return
         qualname = getattr(plain, "__qualname__", None)
-        if home and qualname and "." not in qualname and _importable(home) \
-                and getattr(sys.modules.get(home), qualname, None) is plain:
+        if (
+            home
+            and qualname
+            and "." not in qualname
+            and _importable(home)
+            and getattr(sys.modules.get(home), qualname, None) is plain
+        ):
             alias = "" if qualname == name else f" as {name}"
             self.imports.append(f"from {home} import {qualname}{alias}")
             return
@@ -127,7 +134,7 @@ def _definition_in(cell: str, name: str) -> str | None:
     for node in reversed(tree.body):  # the last definition in a cell wins, as when it ran
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            return "\n".join(lines[first - 1:node.end_lineno]) + "\n"
+            return "\n".join(lines[first - 1 : node.end_lineno]) + "\n"
     return None
 
 

@@ -57,8 +57,14 @@ class Verdict:
     def _console(self, color: bool):
         from rich.console import Console
 
-        return Console(file=StringIO(), width=100, record=True, force_terminal=color,
-                       color_system="truecolor" if color else None, force_jupyter=False)
+        return Console(
+            file=StringIO(),
+            width=100,
+            record=True,
+            force_terminal=color,
+            color_system="truecolor" if color else None,
+            force_jupyter=False,
+        )
 
     def print(self, file=None) -> None:
         """Print the verdict to ``file`` (standard output), in colour on a terminal."""
@@ -74,13 +80,24 @@ class Verdict:
     def _repr_html_(self) -> str:
         console = self._console(color=True)
         self.render(console)
-        return console.export_html(inline_styles=True, code_format=(
-            '<pre style="white-space:pre-wrap;font-family:Menlo,Consolas,monospace;'
-            'line-height:1.3">{code}</pre>'))
+        return console.export_html(
+            inline_styles=True,
+            code_format=(
+                '<pre style="white-space:pre-wrap;font-family:Menlo,Consolas,monospace;'
+                'line-height:1.3">{code}</pre>'
+            ),
+        )
 
 
-def check(slug: str, function, *, root: str | Path | None = None, via: str = "auto",
-          record: bool = True, options: GradeOptions = GradeOptions()) -> Verdict:
+def check(
+    slug: str,
+    function,
+    *,
+    root: str | Path | None = None,
+    via: str = "auto",
+    record: bool = True,
+    options: GradeOptions = GradeOptions(),
+) -> Verdict:
     """Grade ``function`` as the solution of problem ``slug`` in a sandboxed worker process.
 
     ``via`` picks how the function reaches the worker: ``"cloudpickle"``, ``"source"``, or
@@ -133,15 +150,17 @@ def _write_solution(function, entry_point: str, folder: Path, via: str) -> tuple
         else:
             path = folder / "notebook_solution.py"
             path.write_text(_LOADER.format(entry_point=entry_point, blob=base64.b64encode(blob).decode()))
-            return path, "cloudpickle", ("Graded in a separate worker process: your function was sent "
-                                         "by value with cloudpickle.")
+            return (
+                path,
+                "cloudpickle",
+                ("Graded in a separate worker process: your function was sent by value with cloudpickle."),
+            )
     from grader.interactive.function_source import rebuild_module
 
     rebuilt = rebuild_module(function, entry_point)
     path = folder / "notebook_solution.py"
     path.write_text(rebuilt.source)
-    how = (f"Graded in a separate worker process from the source of {', '.join(rebuilt.definitions)}"
-           f"{why_not}.")
+    how = f"Graded in a separate worker process from the source of {', '.join(rebuilt.definitions)}{why_not}."
     if rebuilt.skipped:
         how += f" Not copied (define them inside your function): {', '.join(rebuilt.skipped)}."
     return path, "source", how

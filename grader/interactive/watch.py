@@ -54,8 +54,10 @@ class _Stopped(Exception):
 
 def grader_for(options: GradeOptions) -> Grade:
     """The default grading function: a real, isolated check of the learner's file."""
+
     def grade(problem: Problem, path: Path) -> ProblemResult:
         return grade_problem(problem, path, display(path), options)
+
     return grade
 
 
@@ -107,8 +109,15 @@ class Terminal:
         return size.columns, size.lines
 
 
-def run_watch(problems: list[Problem], workspace: Workspace, slug: str | None, grade: Grade,
-              fd: int | None = None, out: TextIO | None = None, quick: QuickCheck | None = None) -> int:
+def run_watch(
+    problems: list[Problem],
+    workspace: Workspace,
+    slug: str | None,
+    grade: Grade,
+    fd: int | None = None,
+    out: TextIO | None = None,
+    quick: QuickCheck | None = None,
+) -> int:
     """Run the interactive loop on the terminal at ``fd`` until the learner quits. Returns an
     exit code. With ``quick``, each check shows a quick verdict first, then ``grade``'s."""
     fd = sys.stdin.fileno() if fd is None else fd
@@ -209,7 +218,9 @@ def _finish_running(loop: WatchLoop, events: queue.Queue) -> None:
             loop.on_graded(*payload)
 
 
-def _start(request: RunRequest | None, events: queue.Queue, grade: Grade, quick: QuickCheck | None = None) -> None:
+def _start(
+    request: RunRequest | None, events: queue.Queue, grade: Grade, quick: QuickCheck | None = None
+) -> None:
     if request is None:
         return
 
@@ -254,8 +265,15 @@ def _watch_files(folder: Path, events: queue.Queue, stop: threading.Event) -> No
         folder.mkdir(parents=True, exist_ok=True)
         announced = False
         # yield_on_timeout: an empty batch first says the watcher is running, then lets stop be seen
-        for changes in watchfiles.watch(folder, stop_event=stop, step=SAVE_STEP_MS, rust_timeout=300,
-                                        yield_on_timeout=True, recursive=False, raise_interrupt=False):
+        for changes in watchfiles.watch(
+            folder,
+            stop_event=stop,
+            step=SAVE_STEP_MS,
+            rust_timeout=300,
+            yield_on_timeout=True,
+            recursive=False,
+            raise_interrupt=False,
+        ):
             if not announced:
                 announced = True
                 events.put(("watching", None))
@@ -270,4 +288,3 @@ def _draw(loop: WatchLoop, term: Terminal, color: bool) -> None:
     width, height = term.size()
     term.out.write(_CLEAR + render_screen(loop, width, height, color))
     term.out.flush()
-

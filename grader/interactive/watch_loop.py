@@ -16,8 +16,16 @@ from grader.course.progress import Progress, load_progress
 from grader.course.workspace import Workspace
 from grader.grading.results import ProblemResult
 
-KEYS = (("n", "next"), ("p", "previous"), ("h", "hint"), ("s", "statement"), ("l", "list"),
-        ("c", "check"), ("r", "reset"), ("q", "quit"))
+KEYS = (
+    ("n", "next"),
+    ("p", "previous"),
+    ("h", "hint"),
+    ("s", "statement"),
+    ("l", "list"),
+    ("c", "check"),
+    ("r", "reset"),
+    ("q", "quit"),
+)
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,9 @@ class WatchLoop:
             found = self.workspace.next_hint(self.problem)
             self.view = "verdict"
             if found is None:
-                self.message = "No more hints for this problem." if self.problem.hints else "This problem has no hints."
+                self.message = (
+                    "No more hints for this problem." if self.problem.hints else "This problem has no hints."
+                )
             else:
                 self.hints.append(found[1])
                 self.message = f"Hint {found[0]}/{len(self.problem.hints)} shown."
@@ -146,7 +156,9 @@ class WatchLoop:
         self.result, self.quick, self.view = result, True, "verdict"
         self.message = "Quick verdict; confirming it in a fresh process…"
 
-    def on_graded(self, request: RunRequest, result: ProblemResult | None, error: str = "") -> RunRequest | None:
+    def on_graded(
+        self, request: RunRequest, result: ProblemResult | None, error: str = ""
+    ) -> RunRequest | None:
         """A check finished; records it and returns the next check to start, if a save came meanwhile."""
         self.running = None
         quick, self.quick = (self.result if self.quick else None), False
@@ -167,8 +179,10 @@ class WatchLoop:
         self.view = "verdict"
         self.message = "Solved! Press n for the next problem." if result.passed else ""
         if quick is not None and not same_verdict(quick, result):
-            self.message = ("The quick verdict differed from this one, made in a fresh process: "
-                            "code from an earlier save had left something behind. " + self.message).strip()
+            self.message = (
+                "The quick verdict differed from this one, made in a fresh process: "
+                "code from an earlier save had left something behind. " + self.message
+            ).strip()
         return None
 
     # ------------------------------------------------------------ helpers
@@ -179,8 +193,11 @@ class WatchLoop:
         self._last_digest = None  # whatever the file holds is checked once on opening (check_on_open)
         shown = self.progress().get(self.problem.slug).hints_shown
         self.hints = list(self.problem.hints[:shown])
-        self.message = ("You solved this one already. Press n for the next problem." if self.solved
-                        else "Save your file to check it again, or press c.")
+        self.message = (
+            "You solved this one already. Press n for the next problem."
+            if self.solved
+            else "Save your file to check it again, or press c."
+        )
 
     def _request(self, force: bool, record: bool = True) -> RunRequest | None:
         digest = _digest(self.path)

@@ -27,14 +27,21 @@ def render_screen(loop: WatchLoop, width: int, height: int, color: bool = True) 
     body = _lines(lambda c: _body(loop, c), width, color)
     if len(body) > room:
         hint = "… more below: make the window taller" if loop.view == "verdict" else "… (cut to fit)"
-        body = body[:room - 1] + [_lines(lambda c: c.print(Text(hint, style="dim")), width, color)[0]]
+        body = body[: room - 1] + [_lines(lambda c: c.print(Text(hint, style="dim")), width, color)[0]]
     return "\n".join(head + body + foot)
 
 
 def _lines(draw, width: int, color: bool) -> list[str]:
     buffer = StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
-                      color_system="standard" if color else None, highlight=False, emoji=False)
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+    )
     draw(console)
     return buffer.getvalue().rstrip("\n").split("\n") if buffer.getvalue() else []
 
@@ -54,8 +61,12 @@ def _header(loop: WatchLoop, console: Console, small: bool) -> None:
         console.print(Text(problem.summary, style="italic"))
     console.print(_progress_bar(progress.solved, progress.total, min(30, console.width // 3)))
     watching = "saves are checked" if loop.watching else "starting to watch for saves…"
-    console.print(Text(f"Edit {loop.path} · {watching} · problem {loop.index + 1} of {len(loop.problems)}",
-                       style="dim"), overflow="fold")
+    console.print(
+        Text(
+            f"Edit {loop.path} · {watching} · problem {loop.index + 1} of {len(loop.problems)}", style="dim"
+        ),
+        overflow="fold",
+    )
     console.rule(style="dim")
 
 
@@ -83,12 +94,18 @@ def _body(loop: WatchLoop, console: Console) -> None:
 
 def _footer(loop: WatchLoop, console: Console, small: bool) -> None:
     if loop.view == "confirm-reset":
-        console.print(Text(f"Replace {loop.path.name} with the original stub? Your changes will be lost. [y/N]",
-                           style="bold yellow"))
+        console.print(
+            Text(
+                f"Replace {loop.path.name} with the original stub? Your changes will be lost. [y/N]",
+                style="bold yellow",
+            )
+        )
         return
     status = loop.message
     if loop.running is not None:
-        checking = f"Checking {loop.running.problem.slug}…" + (" (a newer save is waiting)" if loop.queued else "")
+        checking = f"Checking {loop.running.problem.slug}…" + (
+            " (a newer save is waiting)" if loop.queued else ""
+        )
         # what a key just did stays in view while a check runs (every move starts one)
         told = status if status and not status.startswith("Checking") else ""
         status = f"{checking} · {told}" if told else checking

@@ -12,8 +12,12 @@ from grader.reporters.submission_json import submission_object
 FORMATS = ("text", "json", "junit", "gradescope")
 
 
-def render_machine(submission: SubmissionResult, fmt: str, threshold: Threshold = Threshold(),
-                   hidden_visibility: str = "after_published") -> str:
+def render_machine(
+    submission: SubmissionResult,
+    fmt: str,
+    threshold: Threshold = Threshold(),
+    hidden_visibility: str = "after_published",
+) -> str:
     """``json``, ``junit`` or ``gradescope`` as the text of one file (ending with a newline)."""
     if fmt == "json":
         return json.dumps(submission_object(submission, threshold), indent=2) + "\n"

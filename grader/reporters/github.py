@@ -20,7 +20,9 @@ def annotations(submission: SubmissionResult) -> list[str]:
         found: list[tuple[str, ErrorInfo]] = []
         if grade.result.load_error is not None:
             found.append(("", grade.result.load_error))
-        found += [(c.id, c.error) for c in grade.result.cases if c.error is not None and not c.error.not_implemented]
+        found += [
+            (c.id, c.error) for c in grade.result.cases if c.error is not None and not c.error.not_implemented
+        ]
         for case_id, err in found:
             own = [f for f in err.frames if f.file == grade.file]
             line = own[-1].line if own else None
@@ -39,16 +41,24 @@ def annotations(submission: SubmissionResult) -> list[str]:
 
 
 def step_summary(submission: SubmissionResult) -> str:
-    out = [f"## Grading: {format_points(submission.score)}/{format_points(submission.max_score)} points", "",
-           "| problem | status | points |", "| --- | --- | --- |"]
+    out = [
+        f"## Grading: {format_points(submission.score)}/{format_points(submission.max_score)} points",
+        "",
+        "| problem | status | points |",
+        "| --- | --- | --- |",
+    ]
     for grade in submission.problems:
-        out.append(f"| `{grade.result.slug}` | {grade.result.status.value} | "
-                   f"{format_points(grade.score)}/{format_points(grade.max_score)} |")
+        out.append(
+            f"| `{grade.result.slug}` | {grade.result.status.value} | "
+            f"{format_points(grade.score)}/{format_points(grade.max_score)} |"
+        )
     problems = [g for g in submission.problems if not g.result.passed]
     if problems:
         out += ["", "### What to look at", ""]
     for grade in problems:
-        out.append(f"- **{grade.result.slug}**" + (f": {_md(grade.result.message)}" if grade.result.message else ""))
+        out.append(
+            f"- **{grade.result.slug}**" + (f": {_md(grade.result.message)}" if grade.result.message else "")
+        )
         told = {cid for d in grade.result.diagnoses for cid in d.cases}
         for d in grade.result.diagnoses:  # one line per way of failing, with the cases it covers
             hidden_ids = {c.id for c in grade.result.cases if c.visibility == "hidden"}
@@ -77,13 +87,17 @@ def _md(text: str) -> str:
 
 def class_summary(book: dict, met: dict[str, bool]) -> str:
     slugs = [p["slug"] for p in book["problems"]]
-    out = [f"## Gradebook: {len(book['learners'])} learners, "
-           f"{sum(met.values())} meet the threshold", "",
-           "| learner | " + " | ".join(f"`{s}`" for s in slugs) + " | total |",
-           "| --- |" + " --- |" * (len(slugs) + 1)]
+    out = [
+        f"## Gradebook: {len(book['learners'])} learners, {sum(met.values())} meet the threshold",
+        "",
+        "| learner | " + " | ".join(f"`{s}`" for s in slugs) + " | total |",
+        "| --- |" + " --- |" * (len(slugs) + 1),
+    ]
     for row in book["learners"]:
         cells = " | ".join(format_points(row["problems"][s]["score"]) for s in slugs)
-        out.append(f"| {_md(row['learner'])} | {cells} | {format_points(row['score'])}/{format_points(row['max_score'])} |")
+        out.append(
+            f"| {_md(row['learner'])} | {cells} | {format_points(row['score'])}/{format_points(row['max_score'])} |"
+        )
     return "\n".join(out) + "\n"
 
 

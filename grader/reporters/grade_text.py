@@ -19,8 +19,11 @@ def render_submission(submission: SubmissionResult, threshold: Threshold, consol
     table.add_column("points", justify="right", no_wrap=True)
     for grade in submission.problems:
         symbol, style = STATUS_STYLE[grade.result.status.value]
-        table.add_row(grade.result.slug, Text(f"{symbol} {grade.result.status.value}", style=style),
-                      f"{format_points(grade.score)}/{format_points(grade.max_score)}")
+        table.add_row(
+            grade.result.slug,
+            Text(f"{symbol} {grade.result.status.value}", style=style),
+            f"{format_points(grade.score)}/{format_points(grade.max_score)}",
+        )
     console.print(table)
     for grade in submission.problems:
         result = grade.result
@@ -37,18 +40,23 @@ def render_submission(submission: SubmissionResult, threshold: Threshold, consol
             shown = [cid for cid in d.cases if cases[cid].visibility != "hidden"]
             covers = ", ".join(shown + ([f"{hidden} hidden"] if hidden else []))
             # an error's message starts with its type, and its place is shown after it
-            line = Text(f"  {d.found} ({covers})" if d.kind == "error" else f"  {d.title} ({covers}): {d.found}")
+            line = Text(
+                f"  {d.found} ({covers})" if d.kind == "error" else f"  {d.title} ({covers}): {d.found}"
+            )
             if d.error is not None and d.error.frames:
                 where = d.error.frames[-1]
                 line.append(f"  [{where.file}:{where.line}]", style="dim")
             console.print(line)
             if d.fix:
-                console.print(Text(f"    {'Likely cause' if d.kind == 'pitfall' else 'Try'}: {d.fix}", style="cyan"))
+                console.print(
+                    Text(f"    {'Likely cause' if d.kind == 'pitfall' else 'Try'}: {d.fix}", style="cyan")
+                )
     _total(submission.score, submission.max_score, threshold.met(submission), threshold, console)
 
 
-def render_class(book: dict, met: dict[str, bool], threshold: Threshold, console: Console,
-                 written: list | None = None) -> None:
+def render_class(
+    book: dict, met: dict[str, bool], threshold: Threshold, console: Console, written: list | None = None
+) -> None:
     slugs = [p["slug"] for p in book["problems"]]
     table = Table(title=f"Gradebook: {len(book['learners'])} learners", title_justify="left")
     table.add_column("learner", no_wrap=True)
@@ -56,17 +64,26 @@ def render_class(book: dict, met: dict[str, bool], threshold: Threshold, console
         table.add_column(slug, justify="right")
     table.add_column("total", justify="right", no_wrap=True)
     for row in book["learners"]:
-        total = Text(f"{format_points(row['score'])}/{format_points(row['max_score'])}",
-                     style="green" if met.get(row["learner"]) else "red")
-        table.add_row(Text(row["learner"]), *(format_points(row["problems"][s]["score"]) for s in slugs), total)
+        total = Text(
+            f"{format_points(row['score'])}/{format_points(row['max_score'])}",
+            style="green" if met.get(row["learner"]) else "red",
+        )
+        table.add_row(
+            Text(row["learner"]), *(format_points(row["problems"][s]["score"]) for s in slugs), total
+        )
     console.print(table)
     below = sum(1 for ok in met.values() if not ok)
-    console.print(Text(f"{len(met) - below} of {len(met)} learners meet the threshold ({threshold.describe()})."))
+    console.print(
+        Text(f"{len(met) - below} of {len(met)} learners meet the threshold ({threshold.describe()}).")
+    )
     for path in written or []:
         console.print(Text(f"Wrote {path}"), highlight=False)
 
 
 def _total(score: float, max_score: float, met: bool, threshold: Threshold, console: Console) -> None:
     verdict = Text("threshold met" if met else "threshold not met", style="green" if met else "red")
-    console.print(Text(f"Total: {format_points(score)}/{format_points(max_score)} points · ") + verdict
-                  + Text(f" ({threshold.describe()})"))
+    console.print(
+        Text(f"Total: {format_points(score)}/{format_points(max_score)} points · ")
+        + verdict
+        + Text(f" ({threshold.describe()})")
+    )

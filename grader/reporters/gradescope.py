@@ -27,24 +27,33 @@ def gradescope_results(submission: SubmissionResult, hidden_visibility: str = "a
             output = case.full_message
             if result.advice(case.id):
                 output += "\n" + result.advice(case.id)
-            if case.status is not CaseStatus.PASSED and result.message and result.message != case.full_message:
+            if (
+                case.status is not CaseStatus.PASSED
+                and result.message
+                and result.message != case.full_message
+            ):
                 output += "\n\n" + result.message
-            tests.append({
-                "name": f"{result.slug}: {case.id}",
-                "number": f"{number}.{sub}",
-                "score": float(grade.weight * case.score),
-                "max_score": float(grade.weight * case.points),
-                "status": "passed" if case.status is CaseStatus.PASSED else "failed",
-                "output": output,
-                "visibility": hidden_visibility if case.visibility == "hidden" else "visible",
-                "tags": [result.slug],
-            })
-    lines = [f"{grade.result.slug}: {grade.result.status.value}, {format_points(grade.score)}/{format_points(grade.max_score)} points"
-             for grade in submission.problems]
+            tests.append(
+                {
+                    "name": f"{result.slug}: {case.id}",
+                    "number": f"{number}.{sub}",
+                    "score": float(grade.weight * case.score),
+                    "max_score": float(grade.weight * case.points),
+                    "status": "passed" if case.status is CaseStatus.PASSED else "failed",
+                    "output": output,
+                    "visibility": hidden_visibility if case.visibility == "hidden" else "visible",
+                    "tags": [result.slug],
+                }
+            )
+    lines = [
+        f"{grade.result.slug}: {grade.result.status.value}, {format_points(grade.score)}/{format_points(grade.max_score)} points"
+        for grade in submission.problems
+    ]
     return {
         "score": float(submission.score),
         "execution_time": int(math.ceil(submission.seconds)),
-        "output": f"Total: {format_points(submission.score)}/{format_points(submission.max_score)} points\n" + "\n".join(lines),
+        "output": f"Total: {format_points(submission.score)}/{format_points(submission.max_score)} points\n"
+        + "\n".join(lines),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,

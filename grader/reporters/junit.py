@@ -35,11 +35,23 @@ def junit_xml(submission: SubmissionResult) -> str:
 
 def _suite(grade: ProblemGrade) -> ET.Element:
     result = grade.result
-    suite = ET.Element("testsuite", name=result.slug, tests=str(len(result.cases)), failures="0", errors="0",
-                       skipped="0", time=_seconds(result.seconds), file=grade.file)
+    suite = ET.Element(
+        "testsuite",
+        name=result.slug,
+        tests=str(len(result.cases)),
+        failures="0",
+        errors="0",
+        skipped="0",
+        time=_seconds(result.seconds),
+        file=grade.file,
+    )
     props = ET.SubElement(suite, "properties")
-    for name, value in (("status", result.status.value), ("score", format_points(grade.score)),
-                        ("max_score", format_points(grade.max_score)), ("weight", format_points(grade.weight))):
+    for name, value in (
+        ("status", result.status.value),
+        ("score", format_points(grade.score)),
+        ("max_score", format_points(grade.max_score)),
+        ("weight", format_points(grade.weight)),
+    ):
         ET.SubElement(props, "property", name=name, value=value)
     for case in result.cases:
         suite.append(_testcase(result.slug, grade, case))

@@ -18,7 +18,7 @@ from grader.reporters.text import STATUS_STYLE
 
 
 def status_text(problem: ProblemProgress, separator: str = " ") -> Text:
-    """"✓ solved", "✓ solved (latest: failed)", "✗ failed", "· not started", …; ``separator``
+    """ "✓ solved", "✓ solved (latest: failed)", "✗ failed", "· not started", …; ``separator``
     goes between the status and the latest check's status when they differ."""
     key = "passed" if problem.status == SOLVED else problem.status
     symbol, style = STATUS_STYLE.get(key, ("·", "dim"))
@@ -57,23 +57,33 @@ def render_progress(progress: Progress, console: Console) -> None:
     table.add_column("hints", justify="right", no_wrap=True)
     table.add_column("first solved", min_width=10)
     for p in progress.problems:
-        table.add_row(p.slug, status_text(p, "\n  "), str(p.attempts),
-                      f"{p.hints_shown}/{p.hints_total}", _when(p.first_solved))
+        table.add_row(
+            p.slug,
+            status_text(p, "\n  "),
+            str(p.attempts),
+            f"{p.hints_shown}/{p.hints_total}",
+            _when(p.first_solved),
+        )
     console.print(table)
     console.print(Text(f"{solved_line(progress)}, {progress.attempts} checks in all.", style="bold"))
     upcoming = progress.first_unsolved()
     if upcoming is None:
         console.print(Text("Every problem is solved. Well done!", style="green"))
     else:
-        console.print(f"Next: {upcoming.slug} · {upcoming.title} (`grader watch {upcoming.slug}`)",
-                      highlight=False, markup=False)
+        console.print(
+            f"Next: {upcoming.slug} · {upcoming.title} (`grader watch {upcoming.slug}`)",
+            highlight=False,
+            markup=False,
+        )
 
 
 def render_solution(slug: str, source: str, console: Console) -> None:
     """The reference source, line for line: never wrapped at the terminal's width, so a line
     copied from it is the line of the file (a wide line runs past the edge instead)."""
     console.print(Text(f"Reference solution of {slug}:", style="bold"), soft_wrap=True)
-    code = Syntax(source, "python", theme="ansi_dark").highlight(source) if console.is_terminal else Text(source)
+    code = (
+        Syntax(source, "python", theme="ansi_dark").highlight(source) if console.is_terminal else Text(source)
+    )
     code.rstrip()
     console.print(code, soft_wrap=True)
 

@@ -13,6 +13,7 @@ def submission_object(submission: SubmissionResult, threshold: Threshold = Thres
         "score": float(submission.score),
         "max_score": float(submission.max_score),
         "passed": threshold.met(submission),
-        "problems": [dict(check_object(p.result), weight=float(p.weight), file=p.file)
-                     for p in submission.problems],
+        "problems": [
+            dict(check_object(p.result), weight=float(p.weight), file=p.file) for p in submission.problems
+        ],
     }

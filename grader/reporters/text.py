@@ -45,7 +45,7 @@ def render_check(result: ProblemResult, console: Console) -> None:
     title = result.title
     room = console.width - len(result.slug) - len(verdict) - len(score) - 9
     if len(title) > room:  # the verdict stays on the first line
-        title = title[:max(0, room - 1)] + "…"
+        title = title[: max(0, room - 1)] + "…"
     head = Text()
     head.append(f"{result.slug}", style="bold")
     head.append(f" · {title}   ")
@@ -58,8 +58,12 @@ def render_check(result: ProblemResult, console: Console) -> None:
         _render_traceback(result.load_error, console)
         _render_fix(result.load_error.hint, console)
     ran = result.diagnoses or any(c.status is CaseStatus.PASSED for c in result.cases)
-    if result.status is not ProblemStatus.NOT_IMPLEMENTED and result.load_error is None and result.cases \
-            and (ran or not result.message):  # when no case could run, the message says why once
+    if (
+        result.status is not ProblemStatus.NOT_IMPLEMENTED
+        and result.load_error is None
+        and result.cases
+        and (ran or not result.message)
+    ):  # when no case could run, the message says why once
         console.print(_case_table(result, console.width))
         _render_diagnoses(result, console)
     if result.notes:
@@ -70,8 +74,9 @@ def render_check(result: ProblemResult, console: Console) -> None:
     if result.stdout.strip() or result.stderr.strip():
         _render_streams(result, console)
     if result.only_visible:
-        console.print(Text("Only the visible cases were run here; hidden cases are graded elsewhere.",
-                           style="italic"))
+        console.print(
+            Text("Only the visible cases were run here; hidden cases are graded elsewhere.", style="italic")
+        )
     if result.status is ProblemStatus.PASSED:
         console.print(Text("Well done: every case passed.", style="green"))
 
@@ -81,8 +86,10 @@ def _case_table(result: ProblemResult, width: int) -> Table:
     told = {cid: n for n, d in enumerate(result.diagnoses, 1) for cid in d.cases}
     status = max(len(c.status.value) for c in result.cases)
     # three gaps of two spaces between the four columns; a very long name gives way first
-    labels = [_cut(c.id + (" (hidden)" if c.visibility == "hidden" else ""), width - 1 - status - 6 - 8)
-              for c in result.cases]
+    labels = [
+        _cut(c.id + (" (hidden)" if c.visibility == "hidden" else ""), width - 1 - status - 6 - 8)
+        for c in result.cases
+    ]
     room = width - 1 - max(map(len, labels)) - status - 6
     table = Table(show_header=False, box=None, pad_edge=False, padding=(0, 1))
     table.add_column(width=1, min_width=1, no_wrap=True)
@@ -93,17 +100,22 @@ def _case_table(result: ProblemResult, width: int) -> Table:
         symbol, style = STATUS_STYLE[c.status.value]
         n = told.get(c.id)
         if n:
-            why = f"see {n}: {result.diagnoses[n - 1].title}" if len(result.diagnoses) > 1 \
+            why = (
+                f"see {n}: {result.diagnoses[n - 1].title}"
+                if len(result.diagnoses) > 1
                 else result.diagnoses[0].title
+            )
         else:
             why = "" if c.status is CaseStatus.PASSED else c.message
         why = _cut(why, room) if room >= 8 else ""  # too narrow: the diagnoses below still tell it
-        table.add_row(Text(symbol, style=style), label, Text(c.status.value, style=style), Text(why, style="dim"))
+        table.add_row(
+            Text(symbol, style=style), label, Text(c.status.value, style=style), Text(why, style="dim")
+        )
     return table
 
 
 def _cut(text: str, room: int) -> str:
-    return text if len(text) <= room else text[:max(0, room - 1)] + "…"
+    return text if len(text) <= room else text[: max(0, room - 1)] + "…"
 
 
 def _render_diagnoses(result: ProblemResult, console: Console) -> None:
@@ -145,8 +157,10 @@ def _render_fix(fix: str, console: Console, label: str = "Try") -> None:
 
 
 def _render_example(c: CaseResult, console: Console) -> None:
-    lines = [f"Visible case {c.id}:",
-             "  inputs:   " + ", ".join(f"{k}={_short(v)}" for k, v in (c.inputs or {}).items())]
+    lines = [
+        f"Visible case {c.id}:",
+        "  inputs:   " + ", ".join(f"{k}={_short(v)}" for k, v in (c.inputs or {}).items()),
+    ]
     if c.error is None:
         if c.expected is not None:
             lines.append(f"  expected: {_short(c.expected)}")
@@ -196,8 +210,11 @@ def _short(value: Any, limit: int = 8) -> str:
         body = np.array2string(flat[:limit], precision=4, separator=", ", suppress_small=True)
         if flat.size > limit:
             body = body[:-1] + ", …]"
-        return f"{body} shape {value.shape} {value.dtype.name}" if value.ndim != 1 or flat.size > limit \
+        return (
+            f"{body} shape {value.shape} {value.dtype.name}"
+            if value.ndim != 1 or flat.size > limit
             else f"{body} {value.dtype.name}"
+        )
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, (list, tuple, dict)) or not isinstance(value, (int, str)):
@@ -207,12 +224,18 @@ def _short(value: Any, limit: int = 8) -> str:
 
 # ---------------------------------------------------------------- lists and statements
 
+
 def render_statement(problem: Problem, console: Console) -> None:
     text = problem.statement_path.read_text(encoding="utf-8")
     console.print(Group(Text(f"{problem.slug} · {problem.difficulty}", style="dim"), Markdown(text)))
     args = ", ".join(a.name for a in problem.args)
-    console.print(Text(f"Write {problem.entry_point}({args}) in your workspace file, then run "
-                       f"`grader check {problem.slug}`.", style="italic"))
+    console.print(
+        Text(
+            f"Write {problem.entry_point}({args}) in your workspace file, then run "
+            f"`grader check {problem.slug}`.",
+            style="italic",
+        )
+    )
 
 
 class Protection(Protocol):
@@ -236,5 +259,10 @@ def render_protections(found: Sequence[Protection], console: Console) -> None:
     console.print(table)
     missing = [p.name for p in found if not p.active]
     if missing:
-        console.print(Text(f"Not enforced here: {', '.join(missing)}. In CI, run the grader as a separate "
-                           "user or in a container for these (see SECURITY.md).", style="yellow"))
+        console.print(
+            Text(
+                f"Not enforced here: {', '.join(missing)}. In CI, run the grader as a separate "
+                "user or in a container for these (see SECURITY.md).",
+                style="yellow",
+            )
+        )

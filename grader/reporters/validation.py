@@ -20,7 +20,9 @@ def render_validation(reports: list[ProblemReport], console: Console) -> None:
     errors = notes = 0
     for report in reports:
         head = Text(report.slug, style="bold")
-        verdict = f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}" if report.errors else "ok"
+        verdict = (
+            f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}" if report.errors else "ok"
+        )
         head.append(f": {verdict}", style="red" if report.errors else "green")
         if report.cost is not None:
             head.append(f" · cost: {report.cost}")
@@ -30,6 +32,8 @@ def render_validation(reports: list[ProblemReport], console: Console) -> None:
             console.print(Text(f"  {finding_line(finding)}", style=style), soft_wrap=True)
         errors += len(report.errors)
         notes += len(report.findings) - len(report.errors)
-    summary = (f"{len(reports)} problem{'s' if len(reports) != 1 else ''} checked: "
-               f"{errors} error{'s' if errors != 1 else ''}, {notes} note{'s' if notes != 1 else ''}")
+    summary = (
+        f"{len(reports)} problem{'s' if len(reports) != 1 else ''} checked: "
+        f"{errors} error{'s' if errors != 1 else ''}, {notes} note{'s' if notes != 1 else ''}"
+    )
     console.print(Text(summary, style="bold red" if errors else "bold green"), soft_wrap=True)
