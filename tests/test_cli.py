@@ -186,3 +186,20 @@ def test_help_shows_flags_without_a_value_type():
         assert all(f" {flag.opts[0]} " in result.output for flag in flags), result.output
     check = runner.invoke(app, ["--root", str(COURSE), "check", "--help"], env={"COLUMNS": "200"}).output
     assert "--time-limit" in check and "<float range>" in check and "<str>" in check
+
+
+def test_every_command_shows_its_help_outside_any_course(tmp_path):
+    """Help needs no course: `grader CMD --help` works where there is no problems/ folder, while the
+    command itself refuses to run there."""
+    from typer.testing import CliRunner
+
+    group = typer.main.get_command(app)
+    runner = CliRunner()
+    for name in group.commands:
+        result = runner.invoke(app, ["--root", str(tmp_path), name, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, f"grader {name} --help:\n{result.output}"
+        assert f"Usage: grader {name}" in result.output or f"Usage: root {name}" in result.output, (
+            result.output
+        )
+    refused = runner.invoke(app, ["--root", str(tmp_path), "list"])
+    assert refused.exit_code == 2 and "not a course" in refused.output

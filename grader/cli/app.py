@@ -32,7 +32,15 @@ class _Command(_FlagsWithoutType, typer.core.TyperCommand):
 
 
 class _Group(_FlagsWithoutType, typer.core.TyperGroup):
-    pass
+    def invoke(self, ctx: Any) -> Any:
+        # the group's callback runs before the command reads its own options: note here whether
+        # the command line asks for help, which needs no course
+        rest = [*ctx._protected_args, *ctx.args][1:]
+        ctx.meta[HELP_ASKED] = any(arg in ctx.help_option_names for arg in rest)
+        return super().invoke(ctx)
+
+
+HELP_ASKED = "grader.help-asked"
 
 
 class _Typer(typer.Typer):
@@ -65,8 +73,8 @@ def main_options(
     """Practise JAX and Flax: read a problem, solve it in your workspace, check it."""
     encode_safely()
     err = Console(stderr=True)
-    if ctx.invoked_subcommand == "init":
-        return  # it makes a course folder: there is none to load yet
+    if ctx.invoked_subcommand == "init" or ctx.meta.get(HELP_ASKED):
+        return  # init makes a course folder, and help needs none: nothing to load
     try:
         course = root.resolve() if root else find_root()
     except LookupError as exc:
