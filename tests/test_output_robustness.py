@@ -21,6 +21,7 @@ from rich.console import Console
 
 from conftest import COURSE, FIXTURES, run_cli
 from grader.grading.batch import learner_label
+from grader.grading.diagnosis import diagnose
 from grader.grading.feedback import clean_text
 from grader.grading.gradebook import gradebook_csv
 from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
@@ -200,6 +201,7 @@ def test_clean_text_leaves_nothing_a_terminal_or_an_encoder_chokes_on(text):
 def test_names_and_messages_are_never_read_as_rich_markup():
     case = CaseResult("c", "visible", CaseStatus.ERROR, "[/] [bold]not markup[/bold]")
     result = ProblemResult("p", "P", ProblemStatus.ERROR, [case])
+    result.diagnoses = diagnose(result.cases)  # as grading does: the report tells diagnoses
     submission = SubmissionResult("[/]", [ProblemGrade(result, 1.0, "[/]/p.py")])
     buf = io.StringIO()
     console = Console(file=buf, width=100, color_system=None)
