@@ -104,6 +104,12 @@ def _write_course_file(name: str, path: Path, course_name: str) -> Path:
     return path
 
 
+# the example's cases.toml opens with why its cases are what they are
+_EXAMPLE_CASES_INTRO = (
+    "# One worked example that learners see; the hidden cases check other scores, among them\n"
+    "# scores so large that exp() overflows in float32.\n"
+)
+
 # The example problem: small enough to read in a minute, complete enough that `grader validate`
 # has something to check in every file (a visible and hidden cases, a pitfall a hidden case catches).
 EXAMPLE = ProblemText(
@@ -134,14 +140,11 @@ and the formula written as it stands then returns `nan`. Your answer must not.
     z = jnp.exp(x - jnp.max(x))
     return z / jnp.sum(z)
 """,
-    cases=(
-        "# One worked example that learners see; the hidden cases check other scores, among them\n"
-        "# scores so large that exp() overflows in float32.\n"
-        + case_tables(
-            ("worked-example", "visible", "[1.0, 2.0, 3.0]"),
-            ("random-scores", "hidden", '{{ random = "normal", shape = [3], seed = 0 }}'),
-            ("large-scores", "hidden", "[1000.0, 1001.0, 1002.0]"),
-        )
+    cases=_EXAMPLE_CASES_INTRO
+    + case_tables(
+        ("worked-example", "visible", "[1.0, 2.0, 3.0]"),
+        ("random-scores", "hidden", '{{ random = "normal", shape = [3], seed = 0 }}'),
+        ("large-scores", "hidden", "[1000.0, 1001.0, 1002.0]"),
     ),
     pitfalls=pitfall_table(
         "exp-overflows",

@@ -266,8 +266,8 @@ def probe_findings(
             if not outcome.records or not all(r.holds(rec) for rec in outcome.records.values())
         ]
         if probe.id in reasons:
-            if catching or unmet:
-                by = f"case {catching[0]!r}" if catching else f"requirement {unmet[0]!r}"
+            by = caught_by(catching, unmet)
+            if by:
                 found.append(
                     Finding(
                         pitfalls_file,
@@ -306,3 +306,11 @@ def probe_findings(
                 )
             )
     return found
+
+
+def caught_by(case_ids: list[str], unmet_requirements: list[str]) -> str | None:
+    """What shows that an answer accepted as harmless is not: the first case that catches it, else
+    the first requirement it does not meet; None when nothing does."""
+    if case_ids:
+        return f"case {case_ids[0]!r}"
+    return f"requirement {unmet_requirements[0]!r}" if unmet_requirements else None

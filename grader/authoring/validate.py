@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.authoring.probes import (
+    caught_by,
     load_accepted_probes,
     load_statement_values,
     plan_probes,
@@ -438,8 +439,8 @@ def pitfall_findings(
         unmet = [r.id for r in requirements if any(not r.holds(rec) for rec in records.values())]
         where = f"pitfalls[{p.id}]"
         if p.equivalent:
-            if catching or unmet:
-                by = f"case {catching[0].id!r}" if catching else f"requirement {unmet[0]!r}"
+            by = caught_by([c.id for c in catching], unmet)
+            if by:
                 found.append(
                     Finding(
                         display,

@@ -122,6 +122,17 @@ class Pitfall:
     equivalent: str | None
 
 
+class _CourseFile:
+    """A path of a problem's files: ``<root>/<top>/<slug>/<name>`` (its folder without a name)."""
+
+    def __init__(self, top: str, name: str = "") -> None:
+        self.top, self.name = top, name
+
+    def __get__(self, problem: Problem, owner: type | None = None) -> Path:
+        folder = problem.root / self.top / problem.slug
+        return folder / self.name if self.name else folder
+
+
 @dataclass(frozen=True)
 class Problem:
     slug: str
@@ -138,42 +149,16 @@ class Problem:
     rtol: float
     atol: float
 
-    @property
-    def folder(self) -> Path:
-        return self.root / "problems" / self.slug
-
-    @property
-    def statement_path(self) -> Path:
-        return self.folder / "statement.md"
-
-    @property
-    def stub_path(self) -> Path:
-        return self.folder / "stub.py"
-
-    @property
-    def cases_path(self) -> Path:
-        return self.folder / "cases.toml"
-
-    @property
-    def expected_path(self) -> Path:
-        """Expected outputs of visible cases, present only in a learner distribution."""
-        return self.folder / "expected.json"
-
-    @property
-    def reference_dir(self) -> Path:
-        return self.root / "reference" / self.slug
-
-    @property
-    def reference_path(self) -> Path:
-        return self.reference_dir / "solution.py"
-
-    @property
-    def pitfalls_path(self) -> Path:
-        return self.reference_dir / "pitfalls.toml"
-
-    @property
-    def pitfall_code_path(self) -> Path:
-        return self.reference_dir / "pitfalls.py"
+    # where its files are, each named once (see _CourseFile)
+    folder = _CourseFile("problems")
+    statement_path = _CourseFile("problems", "statement.md")
+    stub_path = _CourseFile("problems", "stub.py")
+    cases_path = _CourseFile("problems", "cases.toml")
+    expected_path = _CourseFile("problems", "expected.json")  # only in a learner distribution
+    reference_dir = _CourseFile("reference")
+    reference_path = _CourseFile("reference", "solution.py")
+    pitfalls_path = _CourseFile("reference", "pitfalls.toml")
+    pitfall_code_path = _CourseFile("reference", "pitfalls.py")
 
     @property
     def has_reference(self) -> bool:
