@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from helpers import FIXTURES, run_cli
 from processes import MARKER, leftovers
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ import pytest
 import typer.core
 import typer.main
 
-from conftest import COURSE, FIXTURES, REPO, run_cli
 from grader.cli.app import app
+from helpers import COURSE, FIXTURES, REPO, run_cli
 
 CORRECT = COURSE / "reference" / "scale-by" / "solution.py"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COURSE, run_cli, stop_daemons
 from grader.engine import daemon
 from grader.engine.runner import RunOptions
+from helpers import COURSE, run_cli, stop_daemons
 from processes import daemon_pids
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")

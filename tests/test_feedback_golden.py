@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from conftest import FIXTURES, REPO
 from grader.course.catalogue import load_catalogue
 from grader.engine.live import LiveWorker
 from grader.engine.runner import RunOptions
 from grader.grading.assess import GradeOptions, grade_problem
 from grader.reporters.text import render_check
+from helpers import FIXTURES, REPO
 
 pytestmark = pytest.mark.slow  # real workers: left out of the quick loop (-m "not slow")
 

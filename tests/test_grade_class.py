@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURES, REPO, run_cli
 from grader.grading.gradebook import GradebookError, merge_gradebooks
+from helpers import FIXTURES, REPO, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

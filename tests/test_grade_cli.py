@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES, run_cli
 from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 from grader.grading.submission import ProblemGrade, SubmissionResult, parse_threshold
+from helpers import FIXTURES, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

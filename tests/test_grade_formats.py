@@ -22,13 +22,13 @@ import pytest
 from junitparser import Error, Failure, JUnitXml
 from rich.console import Console
 
-from conftest import FIXTURES, run_cli
 from grader.course.catalogue import build_args, load_catalogue
 from grader.grading.batch import BatchOptions, grade_folder, select_problems
 from grader.grading.submission import Threshold
 from grader.reporters import github
 from grader.reporters.formats import render_machine
 from grader.reporters.grade_text import render_submission
+from helpers import FIXTURES, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

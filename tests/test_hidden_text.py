@@ -23,7 +23,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from conftest import COURSE, FIXTURES, run_cli
 from grader.course.catalogue import load_catalogue
 from grader.grading import redaction
 from grader.grading.batch import BatchOptions, grade_folder, select_problems
@@ -31,6 +30,7 @@ from grader.grading.submission import Threshold
 from grader.reporters import github
 from grader.reporters.formats import render_machine
 from grader.reporters.grade_text import render_submission
+from helpers import COURSE, FIXTURES, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

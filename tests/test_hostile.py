@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COURSE, FIXTURES, REPO, read_directive, run_cli
 from grader.engine import daemon, landlock
 from grader.engine.runner import RunOptions
+from helpers import COURSE, FIXTURES, REPO, read_directive, run_cli
 from processes import MARKER, leftovers
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")

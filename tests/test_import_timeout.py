@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import COURSE, run_cli
+from helpers import COURSE, run_cli
 from processes import leftovers
 
 pytestmark = pytest.mark.slow  # real workers and the CLI

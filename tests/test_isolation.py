@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from conftest import REPO
 from grader.engine import isolation
 from grader.engine.clock import Budget, StepClock
+from helpers import REPO
 
 NO_NAMESPACES = isolation.namespaces_available()
 NO_SECCOMP = isolation.seccomp_available()
@@ -179,7 +179,7 @@ WALLS = {
 
 @pytest.mark.parametrize("off", ["", "namespaces", "seccomp", "landlock"])
 def test_doctor_lists_the_kernel_walls(off):
-    from conftest import run_cli
+    from helpers import run_cli
 
     result = run_cli("doctor", env={"GRADER_DISABLE": off, "COLUMNS": "200"})
     rows = {

@@ -8,7 +8,6 @@ import threading
 
 import pytest
 
-from conftest import COURSE
 from grader.course.catalogue import load_catalogue
 from grader.course.workspace import Workspace
 from grader.engine import sandbox
@@ -18,6 +17,7 @@ from grader.grading.assess import GradeOptions, grade_problem
 from grader.grading.results import ProblemStatus
 from grader.interactive.watch import QuickCheck, _start, grader_for
 from grader.interactive.watch_loop import WatchLoop
+from helpers import COURSE
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import REPO, run_cli
+from helpers import REPO, run_cli
 from processes import leftovers
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,6 @@ import textwrap
 import numpy as np
 import pytest
 
-from conftest import COURSE, FIXTURES, REPO, run_cli
 from grader.authoring.mutant_operators import OPERATORS, mutants_of
 from grader.authoring.mutants import (
     MutantResult,
@@ -27,6 +26,7 @@ from grader.engine.wire import ArrayValue
 from grader.engine.worlds import RECORD_KEY
 from grader.grading.requirements import Alternative, Requirement
 from grader.grading.trusted import Expected
+from helpers import COURSE, FIXTURES, REPO, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -14,9 +14,9 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
-from conftest import COURSE, stop_daemons
 from grader.course.workspace import Workspace
 from grader.interactive.function_source import SourceUnavailable, rebuild_module
+from helpers import COURSE, stop_daemons
 from processes import daemon_pids
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from junitparser import JUnitXml
 from rich.console import Console
 
-from conftest import COURSE, FIXTURES, run_cli
 from grader.grading.batch import learner_label
 from grader.grading.diagnosis import diagnose
 from grader.grading.feedback import clean_text
@@ -27,6 +26,7 @@ from grader.grading.gradebook import gradebook_csv
 from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 from grader.grading.submission import ProblemGrade, SubmissionResult, Threshold
 from grader.reporters.grade_text import render_class, render_submission
+from helpers import COURSE, FIXTURES, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -11,10 +11,10 @@ import textwrap
 
 import pytest
 
-from conftest import COURSE, REPO, run_cli
 from grader.course.catalogue import load_catalogue
 from grader.course.progress import SolutionLocked, load_progress, reference_source
 from grader.course.workspace import STATE_FILE, Workspace
+from helpers import COURSE, REPO, run_cli
 
 # Writes the state over and over; a large entry keeps it busy writing most of the time.
 WRITER = textwrap.dedent("""

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import COURSE, run_cli
 from grader.cli.app import app
 from grader.course.catalogue import load_catalogue
 from grader.course.progress import SolutionLocked, load_progress, reference_source
 from grader.course.workspace import Workspace
 from grader.interactive.watch_loop import WatchLoop
 from grader.interactive.watch_view import render_screen
+from helpers import COURSE, run_cli
 
 SLUG, OTHER = "scale-by", "scale-again"
 EVENTS = ("hint", "pass", "fail", "error", "reset")

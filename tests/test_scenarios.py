@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COURSE, FIXTURES, REPO, read_directive, run_cli
+from helpers import COURSE, FIXTURES, REPO, read_directive, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COURSE
 from grader.course.catalogue import load_catalogue
 from grader.engine import cache as engine_cache
 from grader.engine.pool import WorkerPool
 from grader.engine.runner import RunOptions
 from grader.grading import trusted
 from grader.grading.assess import GradeOptions, grade_problem
+from helpers import COURSE
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import COURSE, FIXTURES, run_cli
 from grader.course.learner_file import NotGradable, open_folder, read_file, write_private
+from helpers import COURSE, FIXTURES, run_cli
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import COURSE, run_cli
+from helpers import COURSE, run_cli
 
 pytestmark = pytest.mark.slow  # real workers and the CLI
 

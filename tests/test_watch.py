@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from pexpect import fdpexpect
 
-from conftest import COURSE
 from grader.course.catalogue import load_catalogue
 from grader.course.workspace import Workspace
 from grader.grading.results import ProblemResult, ProblemStatus
 from grader.interactive.watch import Terminal
 from grader.interactive.watch_loop import WatchLoop
 from grader.interactive.watch_view import render_screen
+from helpers import COURSE
 from processes import MARKER, leftovers
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")

@@ -8,12 +8,12 @@ import re
 
 import pytest
 
-from conftest import COURSE
 from grader.course.catalogue import load_catalogue
 from grader.engine.pool import WorkerPool
 from grader.engine.runner import RunOptions
 from grader.grading.assess import GradeOptions, grade_problem
 from grader.grading.results import ProblemStatus
+from helpers import COURSE
 from processes import leftovers
 
 pytestmark = pytest.mark.slow  # real workers or the CLI: left out of the quick loop (-m "not slow")
