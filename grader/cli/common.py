@@ -4,7 +4,6 @@ commands take, and how to stop."""
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,8 +90,3 @@ def with_status(s: CommandContext, message: str, work: Callable[..., T], *args: 
         return work(*args, **kwargs)
     with s.err.status(message) as status:
         return work(*args, progress=status.update, **kwargs)
-
-
-def cores() -> int:
-    """Workers one check may spread its cases over: two where two cores are free to us."""
-    return min(2, len(os.sched_getaffinity(0)))

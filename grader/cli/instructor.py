@@ -12,10 +12,10 @@ from grader.authoring.init import course_to_copy, init_course
 from grader.authoring.mutants import DEFAULT_MIN_SCORE, analyse_catalogue
 from grader.authoring.scaffold import ScaffoldError, new_problem
 from grader.authoring.validate import ValidateOptions, validate_catalogue
-from grader.cli.common import CommandContext, Platform, cores, fail, with_status
+from grader.cli.common import CommandContext, Platform, fail, with_status
 from grader.course.workspace import display
 from grader.engine.pool import WorkerPool
-from grader.engine.runner import RunOptions
+from grader.engine.runner import RunOptions, free_cores
 from grader.errors import GraderError
 from grader.reporters.mutants import render_mutants
 from grader.reporters.validation import render_validation
@@ -107,7 +107,7 @@ def validate_command(
 def _mutation_analysis(s: CommandContext, slugs: list[str] | None, platform: str, min_score: float) -> None:
     # the mutants of a problem share warm workers forked from one zygote
     with WorkerPool() as pool:
-        options = RunOptions(platform=platform, workers=pool, spread=cores())
+        options = RunOptions(platform=platform, workers=pool, spread=free_cores())
         try:
             reports = with_status(s, "Mutation analysis…", analyse_catalogue, s.root, slugs, options)
         except LookupError as exc:

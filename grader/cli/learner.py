@@ -9,9 +9,9 @@ from pathlib import Path
 
 import typer
 
-from grader.cli.common import CommandContext, MaxFileBytes, Platform, TimeLimit, cores, fail
+from grader.cli.common import CommandContext, MaxFileBytes, Platform, TimeLimit, fail
 from grader.course.workspace import display
-from grader.engine.runner import RunOptions
+from grader.engine.runner import RunOptions, free_cores
 from grader.errors import GraderError
 from grader.grading.assess import GradeOptions, grade_problem
 from grader.reporters import text as text_report
@@ -139,7 +139,7 @@ def watch_command(
     # each check gets a fresh worker forked from a zygote that has imported JAX; quick verdicts
     # come from one worker kept between saves
     with WorkerPool() as pool, LiveWorker(pool=pool) as live:
-        run = RunOptions(platform=platform, workers=pool, spread=cores())
+        run = RunOptions(platform=platform, workers=pool, spread=free_cores())
         pool.warm(run)
         options = GradeOptions(run=run)
         try:

@@ -29,7 +29,7 @@ from pathlib import Path
 from grader.engine import cache, sandbox
 from grader.engine.limits import Limits
 from grader.engine.pool import WorkerPool
-from grader.engine.runner import PACKAGE_PARENT, RunOptions, child_env
+from grader.engine.runner import PACKAGE_PARENT, RunOptions, child_env, free_cores
 from grader.engine.zygote import ForkServer, Zygote, ZygoteError
 
 IDLE_SECONDS = 900.0
@@ -119,7 +119,7 @@ def warm_run(run: RunOptions, interactive: bool) -> Iterator[RunOptions]:
         return
     with pool() as forked:
         # forked workers start in milliseconds: two may share the cases where two cores are ours
-        yield replace(run, workers=forked, spread=min(2, len(os.sched_getaffinity(0))))
+        yield replace(run, workers=forked, spread=free_cores())
 
 
 def pool() -> WorkerPool:

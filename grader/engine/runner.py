@@ -73,6 +73,12 @@ class RunOptions:
     extra_env: tuple[tuple[str, str], ...] = ()
 
 
+def free_cores() -> int:
+    """Workers one run may spread its cases over (``RunOptions.spread``) when they are cheap to
+    start: two where two cores are ours, else one."""
+    return min(2, len(os.sched_getaffinity(0)))
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
