@@ -26,13 +26,13 @@ import difflib
 import re
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
 from grader.authoring.mutant_operators import Mutant, mutants_of
-from grader.course.catalogue import Problem, load_problem
+from grader.course.catalogue import Problem, Progress, load_problem
 from grader.course.schema import Field, Finding, HasFindings, MetadataError, check_table, one_of, read_toml
 from grader.engine.limits import Limits
 from grader.engine.runner import RunOptions, Target, run_targets, worker_source
@@ -110,27 +110,6 @@ class MutationReport(HasFindings):
     def meets(self, min_score: float) -> bool:
         """No error, and a score (when there is one) at least ``min_score`` percent."""
         return not self.errors and (self.score is None or self.score >= min_score)
-
-
-Progress = Callable[[str], None]
-
-
-def analyse_catalogue(
-    root: Path,
-    slugs: list[str] | None = None,
-    options: RunOptions = RunOptions(),
-    progress: Progress | None = None,
-) -> list[MutationReport]:
-    """Mutation analysis of the named problems (default: all). Raises LookupError for a slug with
-    no folder, before anything runs."""
-    root = root.resolve()  # code runs in scratch folders: every path must be absolute
-    folders = sorted(
-        p.name for p in (root / "problems").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
-    )
-    unknown = [s for s in slugs or [] if s not in folders]
-    if unknown:
-        raise LookupError(f"unknown problem {unknown[0]!r} (known: {', '.join(folders) or 'none'})")
-    return [analyse_problem(root, slug, options, progress) for slug in (slugs or folders)]
 
 
 def analyse_problem(

@@ -24,11 +24,14 @@ from grader.course.catalogue import (
     Case,
     Pitfall,
     Problem,
+    Progress,
     build_args,
     load_cases,
     load_catalogue,
     load_pitfalls,
     load_problem,
+    map_problems,
+    problem_folders,
 )
 from grader.course.schema import Finding, HasFindings, MetadataError
 from grader.course.signatures import SourceError, mismatch, top_level_functions
@@ -74,9 +77,6 @@ class ProblemReport(HasFindings):
     cost: Cost | None = None
 
 
-Progress = Callable[[str], None]
-
-
 def validate_problem(
     problem_or_slug: Problem | str, root: Path, options: ValidateOptions = ValidateOptions()
 ) -> list[Finding]:
@@ -92,16 +92,9 @@ def validate_catalogue(
 ) -> list[ProblemReport]:
     """Check the named problems (default: every folder under problems/). Raises LookupError for
     a slug with no folder, before anything runs."""
-    root = root.resolve()
-    folders = sorted(
-        p.name for p in (root / "problems").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
-    )
-    unknown = [s for s in slugs or [] if s not in folders]
-    if unknown:
-        raise LookupError(f"unknown problem {unknown[0]!r} (known: {', '.join(folders) or 'none'})")
-    reports = [check_problem(slug, root, options, progress) for slug in (slugs or folders)]
+    reports = map_problems(lambda at, slug, say: check_problem(slug, at, options, say), root, slugs, progress)
     if not slugs:
-        reports += _orphan_references(root, folders)
+        reports += _orphan_references(root, problem_folders(root / "problems"))
     return reports
 
 
@@ -288,11 +281,9 @@ def _orphan_references(root: Path, folders: list[str]) -> list[ProblemReport]:
     if not ref.is_dir():
         return []
     return [
-        ProblemReport(
-            p.name, [Finding(f"reference/{p.name}", "", f"has no problem folder problems/{p.name}")]
-        )
-        for p in sorted(ref.iterdir())
-        if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in folders
+        ProblemReport(name, [Finding(f"reference/{name}", "", f"has no problem folder problems/{name}")])
+        for name in problem_folders(ref)
+        if name not in folders
     ]
 
 

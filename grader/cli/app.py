@@ -91,7 +91,7 @@ def main_options(
 
 
 for audience in (learner, instructor, ci):
-    audience.register(app)
+    audience.COMMANDS.register(app)
 
 
 def main() -> None:

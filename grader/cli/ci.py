@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from grader.cli.common import CommandContext, MaxFileBytes, Platform, TimeLimit, fail
+from grader.cli.common import CommandContext, Commands, MaxFileBytes, Platform, TimeLimit, fail
 from grader.course.schema import MetadataError
 from grader.course.workspace import display
 from grader.engine.runner import RunOptions
@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # rich.progress is imported when a bar is shown
     from rich.progress import Progress as ProgressBar
 
 
+COMMANDS = Commands("For CI")  # registered in order of definition
+
+
+@COMMANDS("grade")
 def grade_command(
     ctx: typer.Context,
     folder: Path | None = typer.Argument(None, help="Submission folder holding <slug>.py files."),
@@ -192,6 +196,7 @@ class _grading_progress:
             self.bar.stop()
 
 
+@COMMANDS("merge")
 def merge_command(
     ctx: typer.Context,
     gradebooks: list[Path] = typer.Argument(
@@ -221,6 +226,7 @@ def merge_command(
     )
 
 
+@COMMANDS("doctor")
 def doctor_command(ctx: typer.Context) -> None:
     """List the protections against untrusted code that are active on this machine."""
     s: CommandContext = ctx.obj
@@ -238,8 +244,3 @@ def doctor_command(ctx: typer.Context) -> None:
         f"(GRADER_DAEMON={os.environ.get('GRADER_DAEMON', '')!s}); {running}; {folder}",
         highlight=False,
     )
-
-
-def register(app: typer.Typer) -> None:
-    for name, command in (("grade", grade_command), ("merge", merge_command), ("doctor", doctor_command)):
-        app.command(name, rich_help_panel="For CI")(command)

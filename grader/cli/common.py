@@ -71,6 +71,33 @@ TimeLimit = Annotated[
         "--time-limit", min=0.1, help="Seconds allowed per case (default: each problem's own limit)."
     ),
 ]
+
+
+class Commands:
+    """The commands of one audience, under one heading of ``grader --help``: a module writes
+    ``COMMANDS = Commands("For learners")`` and puts ``@COMMANDS("list")`` on each command."""
+
+    def __init__(self, panel: str) -> None:
+        self.panel = panel
+        self.by_name: dict[str, Callable[..., None]] = {}
+
+    def __call__(self, name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+        def add(command: Callable[..., None]) -> Callable[..., None]:
+            self.by_name[name] = command
+            return command
+
+        return add
+
+    def register(self, app: typer.Typer) -> None:
+        for name, command in self.by_name.items():
+            app.command(name, rich_help_panel=self.panel)(command)
+
+
+def switch(name: str, help: str, default: bool = True) -> Any:
+    """An on/off option spelled ``--NAME/--no-NAME``, on unless ``default`` says otherwise."""
+    return typer.Option(default, f"--{name}/--no-{name}", help=help)
+
+
 MaxFileBytes = Annotated[
     int | None,
     typer.Option(

@@ -9,10 +9,11 @@ from rich.console import Console
 
 from grader.authoring.export import export_student
 from grader.authoring.init import course_to_copy, init_course
-from grader.authoring.mutants import DEFAULT_MIN_SCORE, analyse_catalogue
+from grader.authoring.mutants import DEFAULT_MIN_SCORE, analyse_problem
 from grader.authoring.scaffold import ScaffoldError, new_problem
 from grader.authoring.validate import ValidateOptions, validate_catalogue
-from grader.cli.common import CommandContext, Platform, fail, with_status
+from grader.cli.common import CommandContext, Commands, Platform, fail, switch, with_status
+from grader.course.catalogue import map_problems
 from grader.course.workspace import display
 from grader.engine.pool import WorkerPool
 from grader.engine.runner import RunOptions, free_cores
@@ -20,7 +21,10 @@ from grader.errors import GraderError
 from grader.reporters.mutants import render_mutants
 from grader.reporters.validation import render_validation
 
+COMMANDS = Commands("For instructors")  # registered in order of definition
 
+
+@COMMANDS("init")
 def init_command(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="The course folder to make; it must be new or empty."),
@@ -54,6 +58,7 @@ def init_command(
     )
 
 
+@COMMANDS("new")
 def new_command(
     ctx: typer.Context,
     slug: str = typer.Argument(..., help="Folder name of the new problem, like 'my-problem'."),
@@ -69,6 +74,7 @@ def new_command(
     s.out.print(f"Replace every TODO placeholder, then run `grader validate {slug}`.", highlight=False)
 
 
+@COMMANDS("validate")
 def validate_command(
     ctx: typer.Context,
     slugs: list[str] | None = typer.Argument(None, help="Problems to check (default: all of them)."),
@@ -95,11 +101,14 @@ def validate_command(
         if static:
             fail(s, "--mutants runs code; it cannot be combined with --static")
         _mutation_analysis(s, slugs, platform, min_score)
-    options = ValidateOptions(run=RunOptions(platform=platform), run_code=not static)
-    try:
-        reports = with_status(s, "Validating…", validate_catalogue, s.root, slugs, options)
-    except LookupError as exc:
-        fail(s, str(exc.args[0]))
+    # the reference, stub and pitfalls of a problem share warm workers forked from one zygote
+    with WorkerPool() as pool:
+        run = RunOptions(platform=platform, workers=pool, spread=free_cores())
+        options = ValidateOptions(run=run, run_code=not static)
+        try:
+            reports = with_status(s, "Validating…", validate_catalogue, s.root, slugs, options)
+        except LookupError as exc:
+            fail(s, str(exc.args[0]))
     render_validation(reports, s.out)
     raise typer.Exit(1 if any(r.errors for r in reports) else 0)
 
@@ -109,22 +118,28 @@ def _mutation_analysis(s: CommandContext, slugs: list[str] | None, platform: str
     with WorkerPool() as pool:
         options = RunOptions(platform=platform, workers=pool, spread=free_cores())
         try:
-            reports = with_status(s, "Mutation analysis…", analyse_catalogue, s.root, slugs, options)
+            reports = with_status(
+                s,
+                "Mutation analysis…",
+                map_problems,
+                lambda root, slug, say: analyse_problem(root, slug, options, say),
+                s.root,
+                slugs,
+            )
         except LookupError as exc:
             fail(s, str(exc.args[0]))
     render_mutants(reports, s.out, min_score)
     raise typer.Exit(0 if all(r.meets(min_score) for r in reports) else 1)
 
 
+@COMMANDS("export")
 def export_command(
     ctx: typer.Context,
     student: Path = typer.Option(..., "--student", help="Folder to write the learner distribution into."),
     force: bool = typer.Option(False, "--force", help="Write into the folder even if it is not empty."),
     platform: Platform = "cpu",
-    workflow: bool = typer.Option(
-        True,
-        "--workflow/--no-workflow",
-        help="Write .github/workflows/grade.yml, grading workspace/ on every push.",
+    workflow: bool = switch(
+        "workflow", "Write .github/workflows/grade.yml, grading workspace/ on every push."
     ),
 ) -> None:
     """Write a learner repository: statements, stubs, visible cases and their expected outputs, the grader's wheel, a README and a CI workflow; no reference, no hidden case."""
@@ -147,13 +162,3 @@ def export_command(
         highlight=False,
     )
     s.out.print("Learners start with the first command of its README.md.", highlight=False)
-
-
-def register(app: typer.Typer) -> None:
-    for name, command in (
-        ("init", init_command),
-        ("new", new_command),
-        ("validate", validate_command),
-        ("export", export_command),
-    ):
-        app.command(name, rich_help_panel="For instructors")(command)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from grader.cli.common import CommandContext, MaxFileBytes, Platform, TimeLimit, fail
+from grader.cli.common import CommandContext, Commands, MaxFileBytes, Platform, TimeLimit, fail, switch
 from grader.course.workspace import display
 from grader.engine.runner import RunOptions, free_cores
 from grader.errors import GraderError
@@ -17,7 +17,10 @@ from grader.grading.assess import GradeOptions, grade_problem
 from grader.reporters import text as text_report
 from grader.reporters.json_report import check_object
 
+COMMANDS = Commands("For learners")  # registered in order of definition
 
+
+@COMMANDS("list")
 def list_command(ctx: typer.Context) -> None:
     """List the problems in track order with your status."""
     s: CommandContext = ctx.obj
@@ -27,12 +30,14 @@ def list_command(ctx: typer.Context) -> None:
     render_problem_list(load_progress(s.catalogue.problems, s.workspace), s.catalogue.broken, s.out)
 
 
+@COMMANDS("show")
 def show_command(ctx: typer.Context, slug: str = typer.Argument(..., help="The problem to show.")) -> None:
     """Show a problem's statement."""
     s: CommandContext = ctx.obj
     text_report.render_statement(s.problem(slug), s.out)
 
 
+@COMMANDS("check")
 def check_command(
     ctx: typer.Context,
     slug: str = typer.Argument(..., help="The problem to check."),
@@ -78,6 +83,7 @@ def check_command(
     raise typer.Exit(0 if result.passed else 1)
 
 
+@COMMANDS("hint")
 def hint_command(
     ctx: typer.Context, slug: str = typer.Argument(..., help="The problem you want a hint for.")
 ) -> None:
@@ -97,6 +103,7 @@ def hint_command(
     s.out.print(f"Hint {number}/{len(problem.hints)}: {hint}", highlight=False)
 
 
+@COMMANDS("reset")
 def reset_command(
     ctx: typer.Context,
     slug: str = typer.Argument(..., help="The problem whose file to restore."),
@@ -116,16 +123,15 @@ def reset_command(
     s.out.print(f"Restored {display(path)} from the stub.", highlight=False)
 
 
+@COMMANDS("watch")
 def watch_command(
     ctx: typer.Context,
     slug: str | None = typer.Argument(
         None, help="The problem to open (default: the first one you have not solved)."
     ),
     platform: Platform = "cpu",
-    quick: bool = typer.Option(
-        True,
-        "--quick/--no-quick",
-        help="Show a quick verdict from a worker kept between saves before the one from a fresh process.",
+    quick: bool = switch(
+        "quick", "Show a quick verdict from a worker kept between saves before the one from a fresh process."
     ),
 ) -> None:
     """Check your file every time you save it; single keys move between problems, show hints and more."""
@@ -155,6 +161,7 @@ def watch_command(
     raise typer.Exit(code)
 
 
+@COMMANDS("progress")
 def progress_command(ctx: typer.Context) -> None:
     """Summarise your progress: problems solved, checks run, hints seen, when each was first solved."""
     s: CommandContext = ctx.obj
@@ -164,6 +171,7 @@ def progress_command(ctx: typer.Context) -> None:
     render_progress(load_progress(s.catalogue.problems, s.workspace), s.out)
 
 
+@COMMANDS("solution")
 def solution_command(
     ctx: typer.Context,
     slug: str = typer.Argument(..., help="The problem whose reference solution to show."),
@@ -197,17 +205,3 @@ def solution_command(
     except LookupError as exc:
         fail(s, str(exc))
     render_solution(problem.slug, source, s.out)
-
-
-def register(app: typer.Typer) -> None:
-    for name, command in (
-        ("list", list_command),
-        ("show", show_command),
-        ("check", check_command),
-        ("hint", hint_command),
-        ("reset", reset_command),
-        ("watch", watch_command),
-        ("progress", progress_command),
-        ("solution", solution_command),
-    ):
-        app.command(name, rich_help_panel="For learners")(command)

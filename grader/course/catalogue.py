@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -22,6 +23,8 @@ from grader.course.schema import (
     read_toml,
 )
 from grader.engine.worlds import WORLDS
+
+R = TypeVar("R")
 
 FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -220,15 +223,46 @@ def bundled_root() -> Path | None:
     return None
 
 
+def problem_folders(folder: Path) -> list[str]:
+    """The names of the problem folders in ``folder`` (``problems/`` or ``reference/``), sorted;
+    hidden and underscore folders are not problems."""
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def select_slugs(root: Path, slugs: list[str] | None) -> list[str]:
+    """The named problems, or every problem folder when none is named. Raises LookupError for a
+    name with no folder, before anything runs."""
+    folders = problem_folders(root / "problems")
+    unknown = [s for s in slugs or [] if s not in folders]
+    if unknown:
+        raise LookupError(f"unknown problem {unknown[0]!r} (known: {', '.join(folders) or 'none'})")
+    return list(slugs or folders)
+
+
+Progress = Callable[[str], None]  # told a line about what is being done now
+
+
+def map_problems(
+    work: Callable[[Path, str, Progress | None], R],
+    root: Path,
+    slugs: list[str] | None = None,
+    progress: Progress | None = None,
+) -> list[R]:
+    """``work(root, slug, progress)`` for each named problem (default: every folder), ``root``
+    made absolute (code runs in scratch folders). Raises LookupError for a name with no folder,
+    before any work starts."""
+    root = root.resolve()
+    return [work(root, slug, progress) for slug in select_slugs(root, slugs)]
+
+
 def load_catalogue(root: Path) -> Catalogue:
     """Load every problem folder under ``root/problems``, in track order; keep broken ones apart."""
     cat = Catalogue(root=root)
-    folder = root / "problems"
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for slug in problem_folders(root / "problems"):
         try:
-            cat.problems.append(load_problem(root, sub.name))
+            cat.problems.append(load_problem(root, slug))
         except MetadataError as exc:
-            cat.broken[sub.name] = exc.findings
+            cat.broken[slug] = exc.findings
     cat.problems.sort(key=lambda p: (p.position, p.slug))
     return cat
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from grader.grading.compare import Mismatch
+from grader.grading.points import Totals
 
 
 class CaseStatus(str, Enum):
@@ -67,6 +68,10 @@ class CaseResult:
         return self.points if self.status is CaseStatus.PASSED else 0.0
 
     @property
+    def max_score(self) -> float:
+        return self.points
+
+    @property
     def full_message(self) -> str:
         """The message with the known mistake it matches, if any."""
         return (
@@ -98,7 +103,7 @@ class Note:
 
 
 @dataclass
-class ProblemResult:
+class ProblemResult(Totals):
     slug: str
     title: str
     status: ProblemStatus
@@ -115,13 +120,8 @@ class ProblemResult:
     only_visible: bool = False  # graded in a learner distribution: hidden cases were not run
     seconds: float = 0.0
 
-    @property
-    def score(self) -> float:
-        return sum(c.score for c in self.cases)
-
-    @property
-    def max_score(self) -> float:
-        return sum(c.points for c in self.cases)
+    def _scored(self) -> list[CaseResult]:
+        return self.cases
 
     @property
     def passed(self) -> bool:

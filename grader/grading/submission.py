@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from grader.course.catalogue import Case
-from grader.grading.points import format_points
+from grader.grading.points import Totals, format_points
 from grader.grading.results import CaseResult, CaseStatus, ProblemResult, ProblemStatus
 
 
@@ -36,18 +36,13 @@ class ProblemGrade:
 
 
 @dataclass
-class SubmissionResult:
+class SubmissionResult(Totals):
     learner: str
     problems: list[ProblemGrade] = field(default_factory=list)
     seconds: float = 0.0
 
-    @property
-    def score(self) -> float:
-        return sum(p.score for p in self.problems)
-
-    @property
-    def max_score(self) -> float:
-        return sum(p.max_score for p in self.problems)
+    def _scored(self) -> list[ProblemGrade]:
+        return self.problems
 
     @property
     def all_passed(self) -> bool:
