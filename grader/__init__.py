@@ -1,7 +1,7 @@
 """An interactive problem-set grader for JAX and Flax.
 
 The subpackages are layers; a module imports only from its own layer and the layers below it
-(pyproject.toml's ``[tool.importlinter]`` checks this, tests/test_architecture.py runs it):
+(pyproject.toml's ``[tool.importlinter]`` checks this, tests/package/test_architecture.py runs it):
 
     cli          the commands: parse arguments, call one function below, set the exit code
     interactive  front ends that stay open: ``grader watch``, notebooks (``grader.check``)

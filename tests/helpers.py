@@ -11,8 +11,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-COURSE = FIXTURES / "course"
+TESTS = REPO / "tests"
+# fixture courses, one folder each under tests/courses/
+COURSES = TESTS / "courses"
+COURSE = COURSES / "one-problem"  # scale-by alone: the learner commands
+GRADE_COURSE = COURSES / "six-problems"  # six small problems: grade, classes, formats
+VALID_COURSE = COURSES / "valid"  # one problem that validates; validate and export break copies of it
+MUTANT_COURSE = COURSES / "mutants"  # a problem whose cases let a known mutant survive
+# learner files the tests grade, by kind, under tests/submissions/
+SUBMISSIONS = TESTS / "submissions"
+FAULTS = SUBMISSIONS / "faults"  # ordinary broken files of scale-by, status in their first line
+HOSTILE = SUBMISSIONS / "hostile"  # attacks on the grader, status in their first line
+SCENARIOS = SUBMISSIONS / "scenarios"  # <slug>/<name>.py for the bundled course
+FEEDBACK = SUBMISSIONS / "feedback"  # <slug>/<mistake>.py for the feedback goldens
+MIXED = SUBMISSIONS / "mixed"  # one submission of six-problems failing in every way
+# expected outputs of the golden tests (tests/golden/)
+GOLDEN = TESTS / "golden" / "expected"
 
 
 def stop_daemons(cache: Path) -> None:
