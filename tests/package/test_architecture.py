@@ -121,3 +121,13 @@ def test_each_shared_cli_option_is_declared_once():
     assert takers["--platform"] == {"check", "watch", "grade", "validate", "export"}
     for flag in ("--platform", "--time-limit", "--max-file-bytes"):
         assert len(takers[flag]) > 1 and len(declared[flag]) == 1, (flag, declared[flag])
+
+
+def test_every_module_opens_with_a_docstring_saying_what_it_owns():
+    bare = [
+        str(path.relative_to(REPO))
+        for path in sorted((REPO / "grader").rglob("*.py"))
+        if "course_files" not in path.parts  # templates copied into new courses, not modules
+        and len((ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").split()) < 4
+    ]
+    assert bare == []
