@@ -2,13 +2,14 @@
 the JAX and Flax imports.
 
 The first check at a terminal starts it; it forks the workers of every later check and ends
-itself after ``IDLE_SECONDS`` without use ($GRADER_DAEMON_IDLE_SECONDS changes that). ``GRADER_DAEMON=1`` uses it anywhere, ``=0`` never;
-by default only interactive checks outside CI do. It listens on a socket in a private folder of
-the grader's cache (one folder per interpreter, platform and grader source, so a changed grader
-gets a new daemon). A connection counts only after presenting the token stored beside the socket:
-the daemon keeps only its SHA-256, and learner code cannot read the cache folder (Landlock keeps
-it to the runtime, its own file and its scratch folder). Workers it forks are the same fresh,
-confined workers as any other; it runs nothing itself.
+itself after ``IDLE_SECONDS`` without use ($GRADER_DAEMON_IDLE_SECONDS changes that).
+``GRADER_DAEMON=1`` uses it anywhere, ``=0`` never; by default only interactive checks outside CI
+do. It listens on a socket in a private folder of the grader's cache (one folder per interpreter,
+platform and grader source, so a changed grader gets a new daemon, which asks the one it replaces
+to end). A connection counts only after presenting the token stored beside the socket: the daemon
+keeps only its SHA-256, and learner code cannot read the cache folder (Landlock keeps it to the
+runtime, its own file and its scratch folder). Workers it forks are the same fresh, confined
+workers as any other; it runs nothing itself.
 """
 
 from __future__ import annotations
@@ -59,22 +60,29 @@ def idle_seconds() -> float:
 
 
 def folder_for(options: RunOptions) -> Path:
-    """The daemon's folder for workers of this kind, run by this grader's code."""
-    digest = hashlib.sha256()
+    """The daemon's folder for workers of this kind, run by this grader's code:
+    ``<kind>-<code>``, where the kind is what the workers run on and the code every module of the
+    package with the versions of the stack it imports."""
+    kind = hashlib.sha256()
+    for part in (options.python, options.platform, repr(options.extra_env), PACKAGE_PARENT):
+        kind.update(part.encode() + b"\0")
+    code = hashlib.sha256()
     # a daemon has JAX and Flax imported: upgrading them in this environment needs a new one
-    for part in (
-        options.python,
-        options.platform,
-        repr(options.extra_env),
-        PACKAGE_PARENT,
-        json.dumps(cache.stack_versions(), sort_keys=True),
-    ):
-        digest.update(part.encode() + b"\0")
+    code.update(json.dumps(cache.stack_versions(), sort_keys=True).encode() + b"\0")
     # every module of the package, subpackages included: any change of code starts a new daemon
     package = Path(__file__).resolve().parents[1]
     for source in sorted(package.rglob("*.py")):
-        digest.update(str(source.relative_to(package)).encode() + b"\0" + source.read_bytes())
-    return cache.cache_dir() / "daemon" / digest.hexdigest()[:16]
+        code.update(str(source.relative_to(package)).encode() + b"\0" + source.read_bytes())
+    return cache.cache_dir() / "daemon" / f"{kind.hexdigest()[:8]}-{code.hexdigest()[:12]}"
+
+
+def retire_stale(folder: Path) -> list[Path]:
+    """Ask the daemons of the same kind as ``folder``'s but of other code (an earlier version of
+    the grader or of the stack, in the same environment) to end: nothing will use them again.
+    Returns the folders of those that were listening."""
+    kind = folder.name.split("-", 1)[0]
+    stale = sorted(p for p in folder.parent.glob(f"{kind}-*") if p != folder and p.is_dir())
+    return [p for p in stale if stop(p)]
 
 
 # ---------------------------------------------------------------- the daemon process
@@ -144,11 +152,14 @@ def connect(folder: Path, options: RunOptions, start: bool = True) -> Zygote:
         deadline = time.monotonic() + Limits().startup_seconds
         while True:
             try:
-                return _dial(folder)
+                zygote = _dial(folder)
+                break
             except (OSError, ZygoteError, ValueError):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise ZygoteError("the daemon did not start") from None
                 time.sleep(0.02)
+    retire_stale(folder)  # a new daemon of this kind: the code of the others has changed
+    return zygote
 
 
 def stop(folder: Path) -> bool:

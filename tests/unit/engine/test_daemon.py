@@ -128,6 +128,35 @@ def test_the_daemon_ends_when_idle_and_when_asked(tmp_path):
     assert not list((tmp_path / "stop-cache" / "daemon").glob("*/sock"))
 
 
+def _pid_serving(folder: Path) -> int:
+    (pid,) = [pid for pid in daemon_pids(folder.parent.parent) if str(folder) in _cmdline(pid)]
+    return pid
+
+
+def _cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def test_a_new_daemon_retires_the_one_whose_code_it_replaces(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
+    current = daemon.folder_for(RunOptions())
+    kind, code = current.name.split("-")
+    assert len(kind) == 8 and len(code) == 12
+    replaced = current.with_name(f"{kind}-{'0' * 12}")  # this kind, an earlier grader
+    other_kind = current.with_name(f"{('1' if kind[0] == '0' else '0') * 8}-{code}")
+    try:
+        for folder in (replaced, other_kind):
+            daemon.connect(folder, RunOptions()).close()
+        old, unrelated = _pid_serving(replaced), _pid_serving(other_kind)
+        daemon.connect(current, RunOptions()).close()
+        assert _gone(old, 30)  # asked to end by its successor
+        assert not _gone(unrelated, 1)  # another interpreter or platform: still serving
+        daemon.connect(other_kind, RunOptions(), start=False).close()
+        assert daemon.retire_stale(current) == []  # nothing of this kind left to retire
+    finally:
+        stop_daemons(tmp_path / "cache")
+
+
 @pytest.mark.parametrize(
     "value, interactive, ci, expected",
     [
