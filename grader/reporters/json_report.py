@@ -6,7 +6,8 @@ from grader.grading.results import ProblemResult
 
 
 def check_object(result: ProblemResult) -> dict:
-    """``{"problem", "status", "score", "max_score", "cases": [...]}``; hidden cases reveal no input."""
+    """``{"problem", "status", "score", "max_score", "cases": [...], "diagnoses": [...]}``; hidden
+    cases reveal no input."""
     return {
         "problem": result.slug,
         "status": result.status.value,
@@ -25,4 +26,16 @@ def check_object(result: ProblemResult) -> dict:
             for c in result.cases
         ],
         "notes": [n.message + (f" ({n.location})" if n.location else "") for n in result.notes],
+        # what the text report explains, most cases first: one entry per way of failing
+        "diagnoses": [
+            {
+                "kind": d.kind,
+                "title": d.title,
+                "found": d.found,
+                "fix": d.fix,
+                "cases": list(d.cases),
+                "pitfall": d.pitfall,
+            }
+            for d in result.diagnoses
+        ],
     }
