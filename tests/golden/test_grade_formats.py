@@ -138,7 +138,9 @@ def test_json_report_is_the_check_object_of_each_problem(graded):
     assert (report["score"], report["max_score"], report["passed"]) == (3.0, 21.0, False)
     assert [p["problem"] for p in report["problems"]] == list(STATUSES)
     for problem in report["problems"]:
-        assert {"problem", "status", "score", "max_score", "cases", "diagnoses", "weight", "file"} <= set(problem)
+        assert {"problem", "status", "score", "max_score", "cases", "diagnoses", "weight", "file"} <= set(
+            problem
+        )
         failing = {c["id"] for c in problem["cases"] if c["status"] != "passed"}
         explained = {case for d in problem["diagnoses"] for case in d["cases"]}
         # failing cases are explained, with something to try, unless the problem's message says
