@@ -243,6 +243,14 @@ def split_record(output: object) -> tuple[object, dict | None]:
     return output, None
 
 
+def well_formed(record: object) -> bool:
+    """Whether ``record`` is what a worker's recorder sends: event names to counts (``int >= 0``).
+    Learner code runs in the recording process, so anything else is tampering or garbage."""
+    return isinstance(record, dict) and all(
+        type(event) is str and type(count) is int and count >= 0 for event, count in record.items()
+    )
+
+
 @functools.cache
 def process_recorder() -> Recorder:
     """The one recorder of this process: the library functions it wraps are process-wide too."""

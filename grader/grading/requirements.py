@@ -26,7 +26,7 @@ from grader.course import schema
 from grader.course.catalogue import ID_RE, Pitfall, Problem
 from grader.course.schema import Field, Finding, MetadataError, read_toml
 from grader.engine.session import Call
-from grader.engine.worlds import EVENTS, split_record
+from grader.engine.worlds import EVENTS, split_record, well_formed
 from grader.grading.compare import compare_tree
 from grader.grading.results import CaseResult, CaseStatus
 
@@ -65,7 +65,9 @@ class Requirement:
     any_of: tuple[Alternative, ...]
 
     def holds(self, record: dict) -> bool:
-        return any(a.holds(record) for a in self.any_of)
+        """Whether one case's record meets an alternative; a record that is not what a recorder
+        sends (learner code can reach it) meets none."""
+        return well_formed(record) and any(a.holds(record) for a in self.any_of)
 
 
 def load_requirements(problem: Problem) -> list[Requirement]:
