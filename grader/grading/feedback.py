@@ -189,7 +189,7 @@ def error_info(raw: dict, learner_file: str, display_file: str) -> ErrorInfo:
             int(f.get("line", 0)),
             clean_text(f.get("name", "")),
             clean_text(f.get("code", "")),
-            int(f.get("column") or 0),
+            _column(f),
         )
         for f in frames
     )
@@ -206,6 +206,13 @@ def error_info(raw: dict, learner_file: str, display_file: str) -> ErrorInfo:
 
 _GRADER_DIR = str(Path(__file__).resolve().parents[1]) + os.sep
 _FLAX_DOCS = re.compile(r"\s*\(https://flax\.readthedocs\.io/\S*\)")
+
+
+def _column(frame: dict) -> int:
+    """Where a syntax error's caret goes: a column of the line shown (1 past its end at most),
+    else none. The number comes from the learner's process: it sizes nothing unchecked."""
+    column = int(frame.get("column") or 0)
+    return column if 0 < column <= len(str(frame.get("code", ""))) + 1 else 0
 
 
 def _short(path: str) -> str:

@@ -96,7 +96,9 @@ class Vouched:
         return None
 
     def frames(self, raw: dict) -> tuple[TraceFrame, ...]:
-        """The learner's own frames, at lines their file has, with the text of the grader's copy."""
+        """The innermost of the learner's own frames, at a line their file has, with the text of
+        the grader's copy. One frame, not the whole chain: which lines a hidden case's traceback
+        went through is a channel learner code chooses (a function per byte of an input)."""
         out = []
         for f in _frames(raw):
             line = self.line(f.get("line"))
@@ -105,7 +107,7 @@ class Vouched:
             fname = str(f.get("name", ""))
             fname = fname if fname in _SYNTHETIC or (_NAME.match(fname) and fname in self.words) else "?"
             out.append(TraceFrame(self.display, line, fname, self.lines[line - 1].strip()[:300]))
-        return tuple(out)
+        return tuple(out[-1:])
 
 
 def hidden_error(raw: dict, v: Vouched) -> ErrorInfo:
@@ -130,10 +132,14 @@ def hidden_error(raw: dict, v: Vouched) -> ErrorInfo:
     )
 
 
+HIDDEN_WARNING_PLACES = 3  # distinct places of warnings raised by hidden cases told in one run
+
+
 def hidden_warning_notes(records: list[dict], v: Vouched, shown: set[tuple[str, str]]) -> list[Note]:
     """Warnings raised while hidden cases ran, without their messages; one per type and place,
     and none where a visible case or the import showed the same type at the same place."""
-    notes = []
+    notes: list[Note] = []
+    more = 0
     for w in records:
         category = v.name(w.get("category"), [w.get("file")]) or "Warning"
         line = v.line(w.get("line"))
@@ -141,7 +147,12 @@ def hidden_warning_notes(records: list[dict], v: Vouched, shown: set[tuple[str, 
         if (category, where) in shown:
             continue
         shown.add((category, where))
+        if len(notes) == HIDDEN_WARNING_PLACES:
+            more += 1  # where warnings come from is a channel too: a few places are told, no more
+            continue
         notes.append(Note(f"{category}: (raised while a hidden case ran; the message is not shown)", where))
+    if more:
+        notes.append(Note(f"{more} more warning place(s) in hidden cases, not shown"))
     return notes
 
 

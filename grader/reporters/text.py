@@ -180,7 +180,7 @@ def _render_traceback(err: ErrorInfo, console: Console) -> None:
             code = f.code.rstrip()
             if code.strip():
                 lines.append((f"    {code.strip()}", ""))
-                if f.column:
+                if 0 < f.column <= len(code) + 1:
                     # the caret under the column Python points at, as Python prints it
                     lead = len(code) - len(code.lstrip())
                     lines.append(("    " + " " * max(0, f.column - 1 - lead) + "^", "red"))

@@ -4,8 +4,10 @@ likeliest known mistake wins, and every generic failure comes with something to 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
+import pytest
 from rich.console import Console
 
 from grader.engine.wire import ArrayValue
@@ -263,6 +265,19 @@ def test_a_syntax_error_shows_the_line_and_a_caret_under_the_column():
     assert caret.strip() == "^"
     assert caret.index("^") == lines[code].index("range(n)") + len("range(n)")
     assert "frozen" not in "\n".join(lines) and "Try:" in "\n".join(lines)
+
+
+@pytest.mark.parametrize("column", [2**31 - 1, 10_000, 20, -3])
+def test_a_caret_column_outside_the_line_draws_no_caret(column):
+    """The column comes from the learner's process: one past the line's end is the farthest a
+    caret goes, and nothing is sized by a number outside that."""
+    frame = {"file": "/copy/learner.py", "line": 1, "name": "<module>", "code": "x = (1", "column": column}
+    err = error_info({"type": "SyntaxError", "message": "bad", "frames": [frame]}, "/copy/learner.py", "l.py")
+    assert err.frames[0].column == 0
+    forged = replace(err, frames=(replace(err.frames[0], column=column),))  # a result built elsewhere
+    result = ProblemResult("p", "P", overall_status([], True), [], message="m", load_error=forged)
+    text = render(result)
+    assert "^" not in text and max(len(line) for line in text.splitlines()) <= 100
 
 
 def test_the_graders_own_frames_are_not_shown_as_where_the_error_came_from():
