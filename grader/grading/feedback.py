@@ -155,9 +155,12 @@ GENERIC_ERROR_FIX = (
 SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
 
 
-# control characters (but tab and newline), bidirectional overrides and lone surrogates: a
-# learner's message could move the cursor, fake a verdict on a terminal, or fail to encode
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# control characters (but tab and newline), line and paragraph separators, bidirectional
+# overrides, lone surrogates and the two non-characters XML refuses: a learner's message could
+# move the cursor, fake a verdict on a terminal, break a one-line format, or fail to encode
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def clean_text(text: str) -> str:

@@ -6,6 +6,7 @@ their verdict and message only, as in every other format.
 """
 
 # no `from __future__ import annotations`: this module's `annotations` function would shadow it
+import re
 from collections.abc import Mapping
 
 from grader.grading.points import format_points
@@ -81,8 +82,16 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+# what Markdown acts on inside a line (a line of ours never starts with learner text): code,
+# emphasis, links and images, strikethrough, table bars, and the escape itself
+_MARKDOWN = re.compile(r"([\\`*_\[\]!|~])")
+
+
 def _md(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """Text for one line of a Markdown summary, shown as written: HTML is spelled out and every
+    character Markdown acts on (links, images, emphasis, headings, table bars) is escaped."""
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def class_summary(book: dict, met: dict[str, bool]) -> str:

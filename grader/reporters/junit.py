@@ -29,6 +29,13 @@ def junit_xml(submission: SubmissionResult) -> str:
     for key, value in counts.items():
         root.set(key, str(value))
     root.set("time", _seconds(submission.seconds))
+    # every attribute and text, whatever part of it learner code chose: characters XML 1.0 has
+    # no place for become U+FFFD, so any parser reads the file
+    for element in root.iter():
+        for name, text in list(element.attrib.items()):
+            element.set(name, _clean(text))
+        if element.text:
+            element.text = _clean(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -71,8 +78,8 @@ def _testcase(slug: str, grade: ProblemGrade, case: CaseResult) -> ET.Element:
         body += "\n" + grade.result.advice(case.id)
     if grade.result.message and grade.result.message != body:
         body += "\n\n" + grade.result.message
-    problem = ET.SubElement(element, tag, message=_clean(case.full_message), type=kind)
-    problem.text = _clean(body)
+    problem = ET.SubElement(element, tag, message=case.full_message, type=kind)
+    problem.text = body
     return element
 
 

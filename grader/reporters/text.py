@@ -15,6 +15,7 @@ from rich.text import Text
 from grader.course.catalogue import Problem
 from grader.engine.wire import ArrayValue
 from grader.grading.compare import describe
+from grader.grading.feedback import clean_text
 from grader.grading.points import format_points
 from grader.grading.results import CaseResult, CaseStatus, ErrorInfo, ProblemResult, ProblemStatus
 
@@ -217,9 +218,10 @@ def _short(value: Any, limit: int = 8) -> str:
         )
     if isinstance(value, float):
         return repr(value)
+    # what the learner returned may hold type names and dict keys its code chose: escaped
     if isinstance(value, (list, tuple, dict)) or not isinstance(value, (int, str)):
-        return describe(value)
-    return repr(value)
+        return clean_text(describe(value))
+    return clean_text(repr(value))
 
 
 # ---------------------------------------------------------------- lists and statements
