@@ -105,8 +105,14 @@ def _compare_arrays(
     return _compare_values(e, r, rtol, atol, path)
 
 
+def _floating(dtype: np.dtype) -> bool:
+    """Real or complex floats, with the ones numpy knows only as ``ml_dtypes`` extensions
+    (bfloat16, float8_*), whose kind is 'V': values compared within the tolerance, NaN to NaN."""
+    return dtype.kind in "fc" or (dtype.kind == "V" and dtype.name.startswith(("bfloat", "float")))
+
+
 def _compare_values(e: np.ndarray, r: np.ndarray, rtol: float, atol: float, path: str) -> Mismatch | None:
-    if e.dtype.kind not in "fc":
+    if not _floating(e.dtype):
         bad = e != r
         if not bad.any():
             return None

@@ -89,3 +89,18 @@ def test_outputs_equal_is_bitwise():
     assert outputs_equal(arr([0.1, 0.2]), arr([0.1, 0.2]))
     assert not outputs_equal(arr([0.1, 0.2]), arr([0.1, np.nextafter(np.float32(0.2), np.float32(1))]))
     assert not outputs_equal(arr([1.0]), arr([1.0], origin="numpy"))
+
+
+@pytest.mark.parametrize("name", ["bfloat16", "float8_e4m3fn"])
+def test_floats_numpy_knows_only_as_extensions_are_compared_within_the_tolerance(name):
+    import ml_dtypes
+
+    dtype = np.dtype(getattr(ml_dtypes, name))
+    assert dtype.kind == "V"  # what made them compare exactly before
+    expected = arr([1.0, float("nan"), 2.0], dtype)
+    assert compare_tree(expected, arr([1.0, float("nan"), 2.0], dtype), 1e-5, 1e-6) is None  # NaN is NaN
+    near = arr([1.0, float("nan"), 2.0], dtype)
+    near.data[0] = np.array(1.0078125, dtype)  # the next bfloat16 after 1 (float8 rounds it to 1)
+    assert compare_tree(expected, near, 1e-2, 0.0) is None
+    m = compare_tree(expected, arr([1.0, float("nan"), 3.0], dtype), 1e-2, 0.0)
+    assert m.kind == "values" and m.worst_index == (2,) and m.max_abs_error == pytest.approx(1.0)
