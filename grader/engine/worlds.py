@@ -10,7 +10,9 @@ the work does not.
 *Events* are facts recorded in the worker while a call runs (an ``nnx.Linear`` was called, the
 function returned what the last ``Module.apply`` returned, ...). Problems state requirements on
 them (``[[requirements]]`` in problem.toml, see grader/grading/requirements.py). Recording happens in
-the learner's own process, so a requirement can only make a verdict stricter.
+the learner's own process, which the learner's code controls: a requirement is a teaching check
+that takes points away from an answer that skipped the work, not proof that the work was done,
+and a record that is not a table of counts meets no requirement (``well_formed``).
 
 Both travel to the worker as a *call directive*: a last argument ``{DIRECTIVE: {...}}`` that the
 worker takes off before calling. This module is imported by the worker before its sandbox

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -20,7 +21,7 @@ from grader.course.learner_file import (
     read_file,
     write_private,
 )
-from grader.engine import wire
+from grader.engine import cache, sandbox, wire
 from grader.engine.limits import Limits
 from grader.engine.runner import CaseInput, RunOptions, Target, run_targets, worker_source
 from grader.engine.session import Call, LoadProblem, RunReport
@@ -289,6 +290,9 @@ def _build_result(
                 f"({feedback.clean_text(unavailable)}); see `grader doctor`."
             )
         )
+    exposure = exposure_note(problem.root)
+    if exposure is not None:
+        result.notes.append(exposure)
     # what visible cases and pitfalls raised can be named for hidden cases that raise it too
     vouched.known_types.update(p.exception_type for p in plan.pitfalls if p.exception_type)
     for case in plan.cases:
@@ -532,3 +536,24 @@ def load_published_expected(problem: Problem) -> Expected:
     except (ValueError, KeyError, TypeError, wire.WireError) as exc:
         raise GraderError(f"{problem.rel(path)} is damaged: {exc}") from None
     return Expected(reference=reference)
+
+
+def exposure_note(root: Path) -> Note | None:
+    """A note when the course's reference/ or the grader's cache (expected outputs) sits in a
+    folder the sandbox lets learner code read (system folders, the Python environment)."""
+    found = _exposed(str(root), str(cache.cache_dir()))
+    if not found:
+        return None
+    return Note(
+        f"Learner code can read {', '.join(feedback.clean_text(p) for p in found)} here: it lies in a "
+        "folder the sandbox opens to submissions (system folders, the Python environment). Move the "
+        "course, or set GRADER_CACHE_DIR, elsewhere; see `grader doctor`."
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _exposed(root: str, cache_folder: str) -> tuple[str, ...]:
+    if sandbox.turned_off("landlock"):
+        return ()  # said by the note on missing protections
+    policy = sandbox.learner_policy([], "/nonexistent-scratch", [])
+    return tuple(sandbox.exposed(policy, [os.path.join(root, "reference"), cache_folder]))
