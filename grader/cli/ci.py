@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 
 from grader.cli.common import CommandContext, Commands, MaxFileBytes, Platform, TimeLimit, fail
+from grader.course.learner_file import write_report
 from grader.course.schema import MetadataError
 from grader.course.workspace import display
 from grader.engine.runner import RunOptions
@@ -90,6 +92,8 @@ def grade_command(
     assert target is not None  # exactly one of the two, checked above
     if not target.is_dir() and (many is not None or not target.is_symlink()):  # DIR as a link: refused below
         fail(s, f"not a folder: {target}")
+    if many is not None:
+        _refuse_gradebook_folder(s, output or Path("gradebook"), many)
     try:
         threshold = parse_threshold(min_score)
         slice_ = batch.parse_shard(shard) if shard else None
@@ -124,7 +128,10 @@ def grade_command(
         from grader.reporters.grade_text import render_class
 
         book = build_gradebook(selected, graded, slice_)
-        written = write_gradebook(book, output or Path("gradebook"))
+        try:
+            written = write_gradebook(book, output or Path("gradebook"))
+        except GraderError as exc:
+            fail(s, str(exc))
         render_class(book, met, threshold, s.out, [display(p) for p in written])
         if github.in_actions(os.environ):
             github.append_summary(github.class_summary(book, met), os.environ)
@@ -150,21 +157,38 @@ def _write_submission(
     from grader.reporters.formats import render_machine
     from grader.reporters.grade_text import render_submission
 
-    try:
-        if format == "text":
-            if output is None:
-                render_submission(submission, threshold, s.out)
-                return
-            with output.open("w", encoding="utf-8", errors="backslashreplace") as fh:
-                render_submission(submission, threshold, Console(file=fh, width=100, color_system=None))
+    if format == "text":
+        if output is None:
+            render_submission(submission, threshold, s.out)
             return
+        buffer = io.StringIO()
+        render_submission(submission, threshold, Console(file=buffer, width=100, color_system=None))
+        text = buffer.getvalue()
+    else:
         text = render_machine(submission, format, threshold, visibility)
         if output is None:
             sys.stdout.write(text)
-        else:
-            output.write_text(text, encoding="utf-8", errors="backslashreplace")
-    except OSError as exc:
-        fail(s, f"cannot write {output}: {exc.strerror or exc}")
+            return
+    try:
+        write_report(
+            output, text
+        )  # replaces what is there (a learner's link or pipe), never writes through it
+    except GraderError as exc:
+        fail(s, str(exc))
+
+
+def _refuse_gradebook_folder(s: CommandContext, folder: Path, root: Path) -> None:
+    """Learners control everything under the class folder: the gradebook goes elsewhere, and not
+    through a link."""
+    if folder.is_symlink():
+        fail(s, f"the gradebook folder {folder} is a symbolic link; give a real folder (--output)")
+    where, class_root = folder.resolve(), root.resolve()
+    if where == class_root or class_root in where.parents:
+        fail(
+            s,
+            f"the gradebook folder {folder} is inside the class folder {root}, where learners control "
+            "every name; give an --output folder outside it",
+        )
 
 
 class _grading_progress:
@@ -209,16 +233,14 @@ def merge_command(
     ),
 ) -> None:
     """Merge the gradebooks of shards into one gradebook (CSV and JSON)."""
-    from grader.grading.gradebook import GradebookError, merge_gradebooks, read_gradebook, write_gradebook
+    from grader.grading.gradebook import merge_gradebooks, read_gradebook, write_gradebook
 
     s: CommandContext = ctx.obj
     try:
         merged = merge_gradebooks([read_gradebook(p) for p in gradebooks])
         written = write_gradebook(merged, output)
-    except GradebookError as exc:
+    except GraderError as exc:  # GradebookError, or a file that cannot be written
         fail(s, str(exc))
-    except OSError as exc:
-        fail(s, f"cannot write {output}: {exc.strerror or exc}")
     s.out.print(
         f"Merged {len(gradebooks)} gradebooks ({len(merged['learners'])} learners) into "
         + ", ".join(display(p) for p in written),

@@ -7,16 +7,23 @@ names something in the working folder (a CI checkout, where any folder may be a 
 so every folder on its way is opened the same way; the folders of an absolute path are the
 caller's. The grader runs a private copy of the bytes, never the learner's path, so no permission
 is ever derived from where a link points.
+
+The files the grader writes for its user (``--output`` reports, gradebooks) often land in such a
+folder too, so ``write_report`` never opens their path for writing: it writes a new file beside it
+and renames that onto the path, which replaces a link or a pipe there instead of following it.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from grader.errors import GraderError
 
 DEFAULT_MAX_BYTES = 1 << 20
 MAX_BYTES_VARIABLE = "GRADER_MAX_SUBMISSION_BYTES"
@@ -207,3 +214,80 @@ def write_private(folder: Path, name: str, data: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+class ReportNotWritten(GraderError):
+    """A report or gradebook file the grader cannot write; the message names the path."""
+
+
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _report_folder(path: Path) -> int:
+    """A descriptor of the folder that is to hold ``path``. For a relative path every folder on the
+    way is opened without following a link (in a CI checkout they are the learner's)."""
+    if path.is_absolute():
+        return os.open(path.parent, _FOLDER_FLAGS & ~_NOFOLLOW)
+    parts = path.parts[:-1]
+    fd = os.open(".", _FOLDER_FLAGS & ~_NOFOLLOW)
+    for i, part in enumerate(parts):
+        try:
+            deeper = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
+        except OSError as exc:
+            here = os.path.join(*parts[: i + 1])
+            if exc.errno == errno.ELOOP or os.path.islink(here):
+                raise ReportNotWritten(
+                    f"cannot write {path}: {here} is a symbolic link (the report is never written through one)"
+                ) from None
+            raise
+        finally:
+            os.close(fd)
+        fd = deeper
+    return fd
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, what it cannot carry as escapes) to the file ``path`` without ever
+    opening ``path``: a new file, created exclusively (mode 0o666 less the umask) in the same
+    folder, is renamed onto it. A link, pipe or device at ``path`` is replaced, never written
+    through or waited on. Raises ReportNotWritten, naming the path, when ``path`` is a folder or
+    cannot be written."""
+    path = Path(path)
+    name = path.name
+    if name in ("", ".."):
+        raise ReportNotWritten(f"cannot write {path}: it is a folder; give the path of a file")
+    data = text.encode("utf-8", errors="backslashreplace")
+    try:
+        folder = _report_folder(path)
+    except OSError as exc:
+        raise ReportNotWritten(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        try:
+            found = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        except FileNotFoundError:
+            found = None
+        if found is not None and stat.S_ISDIR(found.st_mode):
+            raise ReportNotWritten(f"cannot write {path}: it is a folder; give the path of a file")
+        for _ in range(100):
+            temporary = f".{name[:200]}.{secrets.token_hex(8)}.tmp"
+            try:
+                fd = os.open(temporary, _CREATE_FLAGS, 0o666, dir_fd=folder)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise ReportNotWritten(f"cannot write {path}: no free name for a temporary file beside it")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            try:
+                os.unlink(temporary, dir_fd=folder)
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise ReportNotWritten(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(folder)

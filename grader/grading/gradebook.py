@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from grader.course.catalogue import Case, Problem
+from grader.course.learner_file import write_report
 from grader.errors import GraderError
 from grader.grading.points import format_points
 from grader.grading.submission import SubmissionResult
@@ -88,11 +89,18 @@ def _cell(text: object) -> str:
 
 
 def write_gradebook(book: dict, folder: Path) -> list[Path]:
-    """Write ``gradebook.json`` and ``gradebook.csv`` into ``folder``; returns both paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write ``gradebook.json`` and ``gradebook.csv`` into ``folder``; returns both paths. Each file
+    is replaced, never written through (a link or a pipe there is replaced); ``folder`` must not be
+    a link. Raises GraderError, naming the path, when a file cannot be written."""
+    if folder.is_symlink():
+        raise GradebookError(f"{folder}: the gradebook folder is a symbolic link; give a real folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GradebookError(f"cannot create the gradebook folder {folder}: {exc.strerror or exc}") from None
     json_path, csv_path = folder / JSON_NAME, folder / CSV_NAME
-    json_path.write_text(json.dumps(book, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    csv_path.write_text(gradebook_csv(book), encoding="utf-8", errors="backslashreplace")
+    write_report(json_path, json.dumps(book, indent=2, sort_keys=True) + "\n")
+    write_report(csv_path, gradebook_csv(book))
     return [json_path, csv_path]
 
 
