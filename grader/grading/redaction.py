@@ -96,9 +96,11 @@ class Vouched:
         return None
 
     def frames(self, raw: dict) -> tuple[TraceFrame, ...]:
-        """The innermost of the learner's own frames, at a line their file has, with the text of
-        the grader's copy. One frame, not the whole chain: which lines a hidden case's traceback
-        went through is a channel learner code chooses (a function per byte of an input)."""
+        """The outermost and the innermost of the learner's own frames (the line the error came
+        through, by which diagnoses group errors, and the line it was raised at), at lines their
+        file has, with the text of the grader's copy. Two frames, not the whole chain: which lines
+        a hidden case's traceback went through is a channel learner code chooses (a function per
+        byte of an input)."""
         out = []
         for f in _frames(raw):
             line = self.line(f.get("line"))
@@ -107,7 +109,7 @@ class Vouched:
             fname = str(f.get("name", ""))
             fname = fname if fname in _SYNTHETIC or (_NAME.match(fname) and fname in self.words) else "?"
             out.append(TraceFrame(self.display, line, fname, self.lines[line - 1].strip()[:300]))
-        return tuple(out[-1:])
+        return tuple(out[:1] + out[1:][-1:])
 
 
 def hidden_error(raw: dict, v: Vouched) -> ErrorInfo:
